@@ -1,0 +1,109 @@
+// The MADA update of one parameter element: the only place the spec's step 5 and 6 are written.
+//
+// The CPU loop (native/src/cpu_step.cpp) and the CUDA kernel both call update_element(), so
+// the CPU tests pin the exact arithmetic the GPU runs. No libtorch here: plain scalars only,
+// so nvcc and any host compiler accept it.
+#pragma once
+
+#include <cmath>
+
+#if defined(__CUDACC__) || defined(__HIPCC__)
+#define MADA_HOST_DEVICE __host__ __device__ __forceinline__
+#else
+#define MADA_HOST_DEVICE inline
+#endif
+
+namespace mada {
+
+// Per-step scalars, computed once on the host (in double) and cast to the math type T.
+template <typename T>
+struct StepScalars {
+  T beta1, beta2, beta3, rho, c, gamma;  // the projected coefficients of this update
+  T lion_beta1, lion_beta2, eps;
+  T t;             // update count, from 1
+  T bias1, bias2;  // 1 - beta1^t, 1 - beta2^t
+  T dbias1;        // t * beta1^(t-1): derivative of beta1^t
+  T dbias2;        // t * beta2^(t-1)
+  T r;             // d vhat-mix / d v: rho + (1-rho)/t (paper) or rho (reference)
+  T lr;            // alpha_t of the parameter's group
+  T decay;         // alpha_t * weight decay of the parameter's group
+};
+
+// The element's optimizer state before (in) and after (out) the update.
+template <typename T>
+struct ElementState {
+  T m, v, vbar, n, mL;
+};
+
+// d(direction)/d(q_k) for k = beta1, beta2, beta3, rho, c, gamma.
+template <typename T>
+struct ElementDerivatives {
+  T d[6];
+};
+
+// sign with sign(0) = 0, branch-free so loops over it vectorise.
+template <typename T>
+MADA_HOST_DEVICE T sign_of(T x) {
+  return static_cast<T>((x > T(0)) - (x < T(0)));
+}
+
+// The state an element starts from at its first update (spec, "State, per parameter element").
+// gprev_old is the previous gradient the Adan terms see at that update.
+template <typename T>
+MADA_HOST_DEVICE ElementState<T> initial_state(T g, bool reference_mode, T& gprev_old) {
+  gprev_old = reference_mode ? T(0) : g;
+  return ElementState<T>{T(0), T(1e-15), T(1e-15), reference_mode ? g * g : T(0), T(0)};
+}
+
+// One update of one element. g is the (clipped) gradient, gprev_old the previous gradient as
+// the mode defines it (0 in reference mode). Updates p and s in place and writes the
+// derivatives of this update's direction for the next hypergradient.
+template <typename T>
+MADA_HOST_DEVICE void update_element(const StepScalars<T>& k, T g, T gprev_old, T& p,
+                                     ElementState<T>& s, ElementDerivatives<T>& dd) {
+#if !defined(__CUDA_ARCH__)
+  using std::sqrt;
+#endif
+  const T one(1);
+  const T m_old = s.m, v_old = s.v, vbar_old = s.vbar, n_old = s.n;
+
+  const T dg = g - gprev_old;
+  const T ghat = g + k.beta3 * dg;
+  const T ghat2 = ghat * ghat;
+  const T sgn = sign_of(ghat2 - v_old);
+  const T yogi = v_old + ghat2 * sgn;  // the (1-c) branch of gt2
+  const T gt2 = k.c * ghat2 + (one - k.c) * yogi;
+
+  const T m = k.beta1 * m_old + (one - k.beta1) * g;
+  const T v = k.beta2 * v_old + (one - k.beta2) * gt2;
+  const T n = k.beta3 * n_old + (one - k.beta3) * dg;
+  const T mL = k.lion_beta2 * s.mL + (one - k.lion_beta2) * g;
+  const T u = k.lion_beta1 * mL + (one - k.lion_beta1) * g;
+  const T vbar = (v + (k.t - one) * vbar_old) / k.t;
+
+  const T mhat = m / k.bias1;
+  const T vmix = k.rho * v + (one - k.rho) * vbar;
+  const T vhat = vmix / k.bias2;
+  const T root = sqrt(vhat);
+  const T den = root + k.eps;
+  const T num = mhat + k.beta3 * n;
+  const T A = num / den;
+  const T su = sign_of(u);
+  const T direction = k.gamma * A + (one - k.gamma) * su;
+
+  p = p - k.decay * p;
+  p = p - k.lr * direction;
+  s = ElementState<T>{m, v, vbar, n, mL};
+
+  // Derivatives through this one update; earlier state counts as constant (spec step 6).
+  const T K = -k.gamma * num / (den * den) / (T(2) * root);
+  dd.d[0] = k.gamma * ((m_old - g) / k.bias1 + m * k.dbias1 / (k.bias1 * k.bias1)) / den;
+  dd.d[1] = K * (k.r * (v_old - gt2) / k.bias2 + vmix * k.dbias2 / (k.bias2 * k.bias2));
+  dd.d[2] = k.gamma * (n + k.beta3 * (n_old - dg)) / den +
+            K * k.r * (one - k.beta2) * T(2) * ghat * (k.c + (one - k.c) * sgn) * dg / k.bias2;
+  dd.d[3] = K * (v - vbar) / k.bias2;
+  dd.d[4] = K * k.r * (one - k.beta2) * (ghat2 - yogi) / k.bias2;
+  dd.d[5] = A - su;
+}
+
+}  // namespace mada

@@ -1,0 +1,79 @@
+// mada::Mada: the MADA optimizer as a torch::optim::Optimizer.
+//
+//   auto opt = mada::Mada(model->parameters(), mada::MadaOptions::MADA(3e-4));
+//   loss.backward(); opt.step(); opt.zero_grad();
+//   opt.coefficients();  // the six learned coefficients, after any update
+#pragma once
+
+#include <mada/coefficients.h>
+#include <mada/error.h>
+#include <mada/options.h>
+
+#include <torch/optim/optimizer.h>
+#include <torch/serialize/archive.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mada {
+
+namespace detail {
+class StepWorkspace;
+}
+
+// Per-parameter state. gprev exists in paper mode only; d holds the six derivative buffers
+// (shape [6, numel], one row per coefficient). States are fp32 except for fp64 parameters.
+struct MadaParamState : public torch::optim::OptimizerCloneableParamState<MadaParamState> {
+  torch::Tensor m, v, vbar, n, mL, gprev, d;
+};
+
+class Mada : public torch::optim::Optimizer {
+ public:
+  explicit Mada(std::vector<torch::optim::OptimizerParamGroup> param_groups,
+                MadaOptions defaults = {});
+  explicit Mada(std::vector<torch::Tensor> params, MadaOptions defaults = {});
+  Mada(Mada&&) noexcept;
+  ~Mada() override;
+
+  // One update (the spec's steps 1-6). Checks every parameter's gradient first and changes
+  // nothing when one is wrong (mada::Error) or non-finite (error or skip, by policy).
+  torch::Tensor step(LossClosure closure = nullptr) override;
+
+  // Coefficients, step count and every state buffer, through libtorch's archives.
+  // load() checks the whole archive against this optimizer before changing anything.
+  void save(torch::serialize::OutputArchive& archive) const override;
+  void load(torch::serialize::InputArchive& archive) override;
+
+  const MadaOptions& options() const;
+  // The coefficients of the last update (before the first: the projected q0).
+  const Coefficients& coefficients() const { return q_; }
+  // The last hypergradient, before clipping (zeros before the second update).
+  const Coefficients& hypergradient() const { return h_; }
+  // Replaces the coefficients (projected into the bounds), e.g. to restart from a point.
+  void set_coefficients(const Coefficients& q);
+  int64_t step_count() const { return t_; }
+  int64_t skipped_steps() const { return skipped_; }
+  // Global L2 norm of the last update's gradients, before clipping.
+  double grad_norm() const { return grad_norm_; }
+
+ private:
+  void apply_hyper_step(const Coefficients& h);
+
+  Coefficients q_;
+  Coefficients h_;
+  int64_t t_ = 0;
+  int64_t skipped_ = 0;
+  double grad_norm_ = 0.0;
+  std::vector<double> prev_lr_;  // alpha_{t-1} of each group, for the next hypergradient
+  std::unique_ptr<detail::StepWorkspace> workspace_;
+};
+
+// Files are written atomically: a temporary file in the same folder, renamed over path.
+void save_checkpoint(const Mada& optimizer, const std::string& path);
+void load_checkpoint(Mada& optimizer, const std::string& path);
+std::string save_to_bytes(const Mada& optimizer);
+void load_from_bytes(Mada& optimizer, const char* data, size_t size);
+
+}  // namespace mada

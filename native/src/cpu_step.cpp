@@ -1,0 +1,202 @@
+#include "cpu_step.h"
+
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace mada::detail {
+
+StepScalars<double> step_scalars(const Coefficients& q, const MadaOptions& o, int64_t t) {
+  const double td = static_cast<double>(t);
+  StepScalars<double> s{};
+  s.beta1 = q.beta1;
+  s.beta2 = q.beta2;
+  s.beta3 = q.beta3;
+  s.rho = q.rho;
+  s.c = q.c;
+  s.gamma = q.gamma;
+  s.lion_beta1 = o.lion_beta1();
+  s.lion_beta2 = o.lion_beta2();
+  s.eps = o.eps();
+  s.t = td;
+  s.bias1 = 1.0 - std::pow(q.beta1, td);
+  s.bias2 = 1.0 - std::pow(q.beta2, td);
+  s.dbias1 = td * std::pow(q.beta1, td - 1.0);
+  s.dbias2 = td * std::pow(q.beta2, td - 1.0);
+  s.r = o.mode() == Mode::Paper ? q.rho + (1.0 - q.rho) / td : q.rho;
+  return s;
+}
+
+namespace {
+
+template <typename T>
+StepScalars<T> cast_scalars(const StepScalars<double>& s, double lr, double decay) {
+  return StepScalars<T>{T(s.beta1), T(s.beta2), T(s.beta3),      T(s.rho),    T(s.c),
+                        T(s.gamma), T(s.lion_beta1), T(s.lion_beta2), T(s.eps), T(s.t),
+                        T(s.bias1), T(s.bias2),  T(s.dbias1),      T(s.dbias2), T(s.r),
+                        T(lr),      T(decay)};
+}
+
+// Lanes of independent accumulators: the sum order is fixed by the code, not by the
+// compiler or the thread count, and the lane loop vectorises.
+constexpr int kLanes = 8;
+
+template <typename T, bool kWithDerivatives>
+void reduce_range(const ParamSlot& s, int64_t begin, int64_t end, double* out) {
+  const T* __restrict g = static_cast<const T*>(s.g);
+  const T* __restrict d = static_cast<const T*>(s.d);
+  const int64_t stride = s.numel;
+  double acc[7][kLanes] = {};
+  int64_t i = begin;
+  for (; i + kLanes <= end; i += kLanes) {
+    for (int l = 0; l < kLanes; ++l) {
+      const double gi = static_cast<double>(g[i + l]);
+      acc[6][l] += gi * gi;
+      if (kWithDerivatives) {
+        for (int k = 0; k < 6; ++k)
+          acc[k][l] += gi * static_cast<double>(d[k * stride + i + l]);
+      }
+    }
+  }
+  for (int l = 0; i < end; ++i, ++l) {
+    const double gi = static_cast<double>(g[i]);
+    acc[6][l] += gi * gi;
+    if (kWithDerivatives) {
+      for (int k = 0; k < 6; ++k) acc[k][l] += gi * static_cast<double>(d[k * stride + i]);
+    }
+  }
+  for (int k = 0; k < 7; ++k) {
+    double sum = 0.0;
+    for (int l = 0; l < kLanes; ++l) sum += acc[k][l];
+    out[k] = sum;
+  }
+}
+
+template <typename T, bool kPaper, bool kFresh>
+void update_range(const StepScalars<T>& k, T grad_scale, const ParamSlot& s, int64_t begin,
+                  int64_t end) {
+  T* __restrict p = static_cast<T*>(s.p);
+  const T* __restrict g = static_cast<const T*>(s.g);
+  T* __restrict m = static_cast<T*>(s.m);
+  T* __restrict v = static_cast<T*>(s.v);
+  T* __restrict vbar = static_cast<T*>(s.vbar);
+  T* __restrict n = static_cast<T*>(s.n);
+  T* __restrict mL = static_cast<T*>(s.mL);
+  T* __restrict gprev = static_cast<T*>(s.gprev);
+  T* __restrict d0 = static_cast<T*>(s.d);
+  T* __restrict d1 = d0 + s.numel;
+  T* __restrict d2 = d1 + s.numel;
+  T* __restrict d3 = d2 + s.numel;
+  T* __restrict d4 = d3 + s.numel;
+  T* __restrict d5 = d4 + s.numel;
+  for (int64_t i = begin; i < end; ++i) {
+    const T gi = g[i] * grad_scale;
+    T gprev_old;
+    ElementState<T> st;
+    if (kFresh) {
+      st = initial_state(gi, !kPaper, gprev_old);
+    } else {
+      st = ElementState<T>{m[i], v[i], vbar[i], n[i], mL[i]};
+      gprev_old = kPaper ? gprev[i] : T(0);
+    }
+    T pi = p[i];
+    ElementDerivatives<T> dd;
+    update_element(k, gi, gprev_old, pi, st, dd);
+    p[i] = pi;
+    m[i] = st.m;
+    v[i] = st.v;
+    vbar[i] = st.vbar;
+    n[i] = st.n;
+    mL[i] = st.mL;
+    if (kPaper) gprev[i] = gi;
+    d0[i] = dd.d[0];
+    d1[i] = dd.d[1];
+    d2[i] = dd.d[2];
+    d3[i] = dd.d[3];
+    d4[i] = dd.d[4];
+    d5[i] = dd.d[5];
+  }
+}
+
+template <typename T>
+void update_block(const StepScalars<double>& base, double grad_scale, bool paper,
+                  const ParamSlot& s, int64_t begin, int64_t end) {
+  const StepScalars<T> k = cast_scalars<T>(base, s.lr, s.decay);
+  const T scale = static_cast<T>(grad_scale);
+  if (paper) {
+    s.fresh ? update_range<T, true, true>(k, scale, s, begin, end)
+            : update_range<T, true, false>(k, scale, s, begin, end);
+  } else {
+    s.fresh ? update_range<T, false, true>(k, scale, s, begin, end)
+            : update_range<T, false, false>(k, scale, s, begin, end);
+  }
+}
+
+// A parameter without a gradient did not move: its derivatives are zero for the next step.
+template <typename T>
+void zero_derivatives(const ParamSlot& s, int64_t begin, int64_t end) {
+  T* d = static_cast<T*>(s.d);
+  for (int k = 0; k < 6; ++k) std::fill(d + k * s.numel + begin, d + k * s.numel + end, T(0));
+}
+
+}  // namespace
+
+void StepWorkspace::plan_blocks() {
+  blocks_.clear();
+  for (size_t i = 0; i < slots.size(); ++i) {
+    for (int64_t b = 0; b < slots[i].numel; b += kBlock)
+      blocks_.push_back({static_cast<int32_t>(i), b, std::min(b + kBlock, slots[i].numel)});
+  }
+  partials_.resize(blocks_.size() * 7);
+}
+
+Reduction StepWorkspace::reduce(const std::vector<double>& prev_lr) {
+  plan_blocks();
+  at::parallel_for(0, static_cast<int64_t>(blocks_.size()), 1, [&](int64_t lo, int64_t hi) {
+    for (int64_t b = lo; b < hi; ++b) {
+      const Block& blk = blocks_[b];
+      const ParamSlot& s = slots[blk.slot];
+      double* out = &partials_[b * 7];
+      if (!s.has_grad()) {
+        std::fill(out, out + 7, 0.0);
+      } else if (s.is_double) {
+        s.has_state() ? reduce_range<double, true>(s, blk.begin, blk.end, out)
+                      : reduce_range<double, false>(s, blk.begin, blk.end, out);
+      } else {
+        s.has_state() ? reduce_range<float, true>(s, blk.begin, blk.end, out)
+                      : reduce_range<float, false>(s, blk.begin, blk.end, out);
+      }
+    }
+  });
+  Reduction r;
+  for (size_t b = 0; b < blocks_.size(); ++b) {
+    const ParamSlot& s = slots[blocks_[b].slot];
+    const double* part = &partials_[b * 7];
+    if (s.has_state()) {
+      const double alpha = prev_lr[s.group];
+      for (int k = 0; k < 6; ++k) r.scaled_dot[k] += alpha * part[k];
+    }
+    r.sq_norm += part[6];
+  }
+  return r;
+}
+
+void StepWorkspace::update(const StepScalars<double>& scalars, double grad_scale, Mode mode) {
+  const bool paper = mode == Mode::Paper;
+  at::parallel_for(0, static_cast<int64_t>(blocks_.size()), 1, [&](int64_t lo, int64_t hi) {
+    for (int64_t b = lo; b < hi; ++b) {
+      const Block& blk = blocks_[b];
+      const ParamSlot& s = slots[blk.slot];
+      if (s.has_grad()) {
+        s.is_double ? update_block<double>(scalars, grad_scale, paper, s, blk.begin, blk.end)
+                    : update_block<float>(scalars, grad_scale, paper, s, blk.begin, blk.end);
+      } else if (s.d != nullptr) {
+        s.is_double ? zero_derivatives<double>(s, blk.begin, blk.end)
+                    : zero_derivatives<float>(s, blk.begin, blk.end);
+      }
+    }
+  });
+}
+
+}  // namespace mada::detail

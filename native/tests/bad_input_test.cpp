@@ -1,0 +1,154 @@
+// Bad input gets a clear mada::Error of the right kind and changes nothing: no parameter, no
+// state, no coefficient, no step count.
+#include "quadratic_problem.h"
+
+#include <gtest/gtest.h>
+
+#include <limits>
+
+namespace {
+
+using mada::ErrorKind;
+using mada::MadaOptions;
+using mada::NonFinitePolicy;
+using mada::testing::all_equal;
+using mada::testing::clones;
+using mada::testing::OptimizerSnapshot;
+using mada::testing::QuadraticProblem;
+
+const double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+template <typename F>
+std::string expect_error(F&& f, ErrorKind kind) {
+  try {
+    f();
+  } catch (const mada::Error& e) {
+    EXPECT_EQ(static_cast<int>(e.kind()), static_cast<int>(kind)) << e.what();
+    return e.what();
+  }
+  ADD_FAILURE() << "no mada::Error was thrown";
+  return "";
+}
+
+TEST(BadOptions, AreRefusedWithTheFieldNamed) {
+  const std::pair<MadaOptions, const char*> cases[] = {
+      {MadaOptions(-1e-3), "lr"},
+      {MadaOptions(kNaN), "lr"},
+      {MadaOptions().eps(-1), "eps"},
+      {MadaOptions().weight_decay(-0.1), "weight_decay"},
+      {MadaOptions().lower({0.5, 0.6, 0, 0, 0, 0}).upper({0.4, 0.9, 0.9, 1, 1, 1}), "beta1"},
+      {MadaOptions().upper({0.99, 1.0, 0.99, 1, 1, 1}), "upper.beta2"},
+      {MadaOptions().lower({0.01, 0.501, 0, -0.5, 0, 0}), "lower.rho"},
+      {MadaOptions().q0({kNaN, 0.9, 0, 1, 1, 1}), "q0.beta1"},
+      {MadaOptions().hyper_lr({0, -1, 0, 0, 0, 0}), "hyper_lr.beta2"},
+      {MadaOptions().hypergrad_clip(0), "hypergrad_clip"},
+      {MadaOptions().grad_clip(-1), "grad_clip"},
+      {MadaOptions().lion_beta1(1.5), "lion_beta1"},
+      {MadaOptions().learn(0x40), "learn"},
+  };
+  for (const auto& [options, field] : cases) {
+    torch::Tensor p = torch::zeros({2});
+    const std::string message = expect_error([&] { mada::Mada opt({p}, options); }, ErrorKind::InvalidArgument);
+    EXPECT_NE(message.find(field), std::string::npos) << "'" << message << "' does not name " << field;
+  }
+}
+
+class BadStep : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    params_ = problem_.initial_params();
+    opt_ = std::make_unique<mada::Mada>(params_, MadaOptions::MADA(1e-2));
+    for (int64_t t = 1; t <= 3; ++t) {
+      problem_.set_gradients(params_, t);
+      opt_->step();
+    }
+    problem_.set_gradients(params_, 4);
+  }
+
+  // The step must fail with `kind` (or skip, when kind is null) and change nothing.
+  std::string expect_unchanged(ErrorKind kind) {
+    const OptimizerSnapshot before(*opt_);
+    const auto params_before = clones(params_);
+    const std::string message = expect_error([&] { opt_->step(); }, kind);
+    EXPECT_TRUE(OptimizerSnapshot(*opt_) == before);
+    EXPECT_TRUE(all_equal(params_, params_before));
+    return message;
+  }
+
+  QuadraticProblem problem_{{{7, 3}, {3}}, torch::kFloat, 71};
+  std::vector<torch::Tensor> params_;
+  std::unique_ptr<mada::Mada> opt_;
+};
+
+TEST_F(BadStep, AGradientOfTheWrongShape) {
+  params_[1].mutable_grad() = torch::ones({4});
+  EXPECT_NE(expect_unchanged(ErrorKind::InvalidArgument).find("shape"), std::string::npos);
+}
+
+TEST_F(BadStep, AGradientOfTheWrongDtype) {
+  params_[0].mutable_grad() = params_[0].grad().to(torch::kDouble);
+  EXPECT_NE(expect_unchanged(ErrorKind::InvalidArgument).find("dtype"), std::string::npos);
+}
+
+TEST_F(BadStep, ANaNGradientIsRefusedByDefault) {
+  params_[1].mutable_grad()[2] = std::numeric_limits<float>::quiet_NaN();
+  EXPECT_NE(expect_unchanged(ErrorKind::NonFinite).find("NaN"), std::string::npos);
+}
+
+TEST_F(BadStep, AnInfiniteGradientIsRefusedByDefault) {
+  params_[0].mutable_grad()[3][1] = -std::numeric_limits<float>::infinity();
+  expect_unchanged(ErrorKind::NonFinite);
+}
+
+TEST_F(BadStep, TheSkipPolicyDropsTheStepAndCountsIt) {
+  opt_->defaults().set_lr(1e-2);
+  static_cast<MadaOptions&>(opt_->defaults()).non_finite(NonFinitePolicy::Skip);
+  params_[0].mutable_grad()[0][0] = std::numeric_limits<float>::quiet_NaN();
+  const OptimizerSnapshot before(*opt_);
+  const auto params_before = clones(params_);
+  opt_->step();
+  EXPECT_EQ(opt_->skipped_steps(), before.skipped + 1);
+  EXPECT_EQ(opt_->step_count(), before.t);
+  EXPECT_EQ(opt_->coefficients(), before.q);
+  EXPECT_TRUE(all_equal(params_, params_before));
+  // The next good step goes on as if the bad one never came.
+  problem_.set_gradients(params_, 4);
+  opt_->step();
+  EXPECT_EQ(opt_->step_count(), before.t + 1);
+}
+
+TEST_F(BadStep, ANegativeGroupLearningRate) {
+  opt_->param_groups()[0].options().set_lr(-1.0);
+  EXPECT_NE(expect_unchanged(ErrorKind::InvalidArgument).find("lr"), std::string::npos);
+}
+
+TEST_F(BadStep, AnUnsupportedParameterDtype) {
+  torch::Tensor half = torch::zeros({3}, torch::kHalf);
+  half.mutable_grad() = torch::ones({3}, torch::kHalf);
+  mada::Mada opt({half}, MadaOptions());
+  expect_error([&] { opt.step(); }, ErrorKind::InvalidArgument);
+  EXPECT_EQ(opt.step_count(), 0);
+}
+
+TEST(NoGradient, AParameterWithoutAGradientKeepsItsMomentsAndDropsItsDerivatives) {
+  QuadraticProblem problem({{5, 4}, {4}}, torch::kFloat, 81);
+  auto params = problem.initial_params();
+  mada::Mada opt(params, MadaOptions::MADA(1e-2));
+  for (int64_t t = 1; t <= 3; ++t) {
+    problem.set_gradients(params, t);
+    opt.step();
+  }
+  const auto& s = static_cast<const mada::MadaParamState&>(
+      *opt.state().at(c10::guts::to_string(params[1].unsafeGetTensorImpl())));
+  const auto m = s.m.clone(), v = s.v.clone(), p = params[1].clone();
+  problem.set_gradients(params, 4);
+  params[1].mutable_grad() = torch::Tensor();
+  opt.step();
+  EXPECT_TRUE(torch::equal(params[1], p));
+  EXPECT_TRUE(torch::equal(s.m, m));
+  EXPECT_TRUE(torch::equal(s.v, v));
+  EXPECT_EQ(s.d.abs().sum().item<float>(), 0.0f);
+  EXPECT_EQ(opt.step_count(), 4);
+}
+
+}  // namespace

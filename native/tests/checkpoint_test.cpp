@@ -1,0 +1,165 @@
+// Save, load into a fresh optimizer, continue: bit-identical to never having stopped. A bad
+// checkpoint is refused with a clear error and changes nothing.
+#include "quadratic_problem.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace {
+
+using mada::ErrorKind;
+using mada::MadaOptions;
+using mada::Mode;
+using mada::testing::all_equal;
+using mada::testing::clones;
+using mada::testing::OptimizerSnapshot;
+using mada::testing::QuadraticProblem;
+
+const std::vector<std::vector<int64_t>> kShapes{{23, 9}, {9}, {4, 5}};
+
+std::vector<torch::optim::OptimizerParamGroup> two_groups(const std::vector<torch::Tensor>& p) {
+  std::vector<torch::optim::OptimizerParamGroup> groups;
+  groups.emplace_back(std::vector<torch::Tensor>{p[0], p[2]},
+                      std::make_unique<MadaOptions>(MadaOptions(0.02).weight_decay(0.1)));
+  groups.emplace_back(std::vector<torch::Tensor>{p[1]}, std::make_unique<MadaOptions>(0.01));
+  return groups;
+}
+
+void run(const QuadraticProblem& problem, mada::Mada& opt, std::vector<torch::Tensor>& params,
+         int64_t from, int64_t to) {
+  for (int64_t t = from; t <= to; ++t) {
+    // A schedule: each group's lr changes every step.
+    for (size_t g = 0; g < opt.param_groups().size(); ++g)
+      opt.param_groups()[g].options().set_lr(0.01 + 0.001 * static_cast<double>((t + g) % 7));
+    problem.set_gradients(params, t);
+    opt.step();
+  }
+}
+
+class CheckpointResume : public ::testing::TestWithParam<std::tuple<Mode, bool>> {};
+
+TEST_P(CheckpointResume, IsBitIdenticalToAnUninterruptedRun) {
+  const auto [mode, through_file] = GetParam();
+  const auto options = MadaOptions::MADA(0.02).mode(mode).grad_clip(3.0);
+  QuadraticProblem problem(kShapes, torch::kFloat, 51);
+
+  auto straight = problem.initial_params();
+  mada::Mada uninterrupted(two_groups(straight), options);
+  run(problem, uninterrupted, straight, 1, 25);
+
+  auto first = problem.initial_params();
+  mada::Mada before(two_groups(first), options);
+  run(problem, before, first, 1, 10);
+  auto resumed_params = clones(first);
+  mada::Mada resumed(two_groups(resumed_params), options);
+  if (through_file) {
+    const std::string path = ::testing::TempDir() + "/mada_resume.pt";
+    mada::save_checkpoint(before, path);
+    mada::load_checkpoint(resumed, path);
+    for (const auto& entry : std::filesystem::directory_iterator(::testing::TempDir()))
+      EXPECT_EQ(entry.path().string().find("mada_resume.pt.tmp"), std::string::npos) << "temp file left";
+  } else {
+    const std::string bytes = mada::save_to_bytes(before);
+    mada::load_from_bytes(resumed, bytes.data(), bytes.size());
+  }
+  EXPECT_EQ(resumed.step_count(), 10);
+  run(problem, resumed, resumed_params, 11, 25);
+
+  EXPECT_TRUE(all_equal(resumed_params, straight));
+  EXPECT_EQ(resumed.coefficients(), uninterrupted.coefficients());
+  EXPECT_EQ(resumed.hypergradient(), uninterrupted.hypergradient());
+  EXPECT_EQ(resumed.step_count(), uninterrupted.step_count());
+  EXPECT_TRUE(OptimizerSnapshot(resumed) == OptimizerSnapshot(uninterrupted));
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, CheckpointResume,
+                         ::testing::Combine(::testing::Values(Mode::Paper, Mode::Reference),
+                                            ::testing::Bool()));
+
+class BadCheckpoint : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    params_ = problem_.initial_params();
+    opt_ = std::make_unique<mada::Mada>(two_groups(params_), MadaOptions::MADA(0.02));
+    run(problem_, *opt_, params_, 1, 3);
+    good_ = mada::save_to_bytes(*opt_);
+  }
+
+  // Loading must throw an error of `kind` and leave the optimizer as it was.
+  void expect_refused(const std::function<void(mada::Mada&)>& load, ErrorKind kind) {
+    const OptimizerSnapshot before(*opt_);
+    try {
+      load(*opt_);
+      ADD_FAILURE() << "the bad checkpoint was accepted";
+    } catch (const mada::Error& e) {
+      EXPECT_EQ(e.kind(), kind) << e.what();
+      EXPECT_GT(std::string(e.what()).size(), 10u);
+    }
+    EXPECT_TRUE(OptimizerSnapshot(*opt_) == before);
+  }
+
+  QuadraticProblem problem_{kShapes, torch::kFloat, 52};
+  std::vector<torch::Tensor> params_;
+  std::unique_ptr<mada::Mada> opt_;
+  std::string good_;
+};
+
+TEST_F(BadCheckpoint, CorruptBytesAreRefused) {
+  std::string corrupt = good_;
+  for (size_t i = corrupt.size() / 3; i < corrupt.size() / 3 + 64; ++i) corrupt[i] ^= 0x5A;
+  expect_refused([&](mada::Mada& o) { mada::load_from_bytes(o, corrupt.data(), corrupt.size()); },
+                 ErrorKind::Checkpoint);
+  const std::string truncated = good_.substr(0, good_.size() / 2);
+  expect_refused([&](mada::Mada& o) { mada::load_from_bytes(o, truncated.data(), truncated.size()); },
+                 ErrorKind::Checkpoint);
+  const std::string noise(1000, 'x');
+  expect_refused([&](mada::Mada& o) { mada::load_from_bytes(o, noise.data(), noise.size()); },
+                 ErrorKind::Checkpoint);
+}
+
+TEST_F(BadCheckpoint, ACheckpointOfOtherShapesIsRefused) {
+  QuadraticProblem other({{23, 9}, {8}, {4, 5}}, torch::kFloat, 53);
+  auto other_params = other.initial_params();
+  mada::Mada other_opt(two_groups(other_params), MadaOptions::MADA(0.02));
+  run(other, other_opt, other_params, 1, 2);
+  const std::string bytes = mada::save_to_bytes(other_opt);
+  expect_refused([&](mada::Mada& o) { mada::load_from_bytes(o, bytes.data(), bytes.size()); },
+                 ErrorKind::Checkpoint);
+
+  auto one = clones(params_);
+  mada::Mada single({one[0]}, MadaOptions::MADA(0.02));
+  one[0].mutable_grad() = torch::ones_like(one[0]);
+  single.step();
+  const std::string single_bytes = mada::save_to_bytes(single);
+  expect_refused([&](mada::Mada& o) { mada::load_from_bytes(o, single_bytes.data(), single_bytes.size()); },
+                 ErrorKind::Checkpoint);
+}
+
+TEST_F(BadCheckpoint, ACheckpointOfTheOtherModeIsRefused) {
+  auto copy = clones(params_);
+  mada::Mada reference(two_groups(copy), MadaOptions::MADA(0.02).mode(Mode::Reference));
+  const std::string bytes = mada::save_to_bytes(reference);
+  expect_refused([&](mada::Mada& o) { mada::load_from_bytes(o, bytes.data(), bytes.size()); },
+                 ErrorKind::Checkpoint);
+}
+
+TEST_F(BadCheckpoint, MissingAndCorruptFilesAreRefused) {
+  expect_refused([&](mada::Mada& o) { mada::load_checkpoint(o, ::testing::TempDir() + "/no/such.pt"); },
+                 ErrorKind::Io);
+  const std::string path = ::testing::TempDir() + "/mada_corrupt.pt";
+  std::ofstream(path, std::ios::binary) << good_.substr(0, 100);
+  expect_refused([&](mada::Mada& o) { mada::load_checkpoint(o, path); }, ErrorKind::Checkpoint);
+}
+
+TEST_F(BadCheckpoint, SavingIntoAMissingFolderFailsCleanly) {
+  try {
+    mada::save_checkpoint(*opt_, ::testing::TempDir() + "/no/such/folder/ckpt.pt");
+    ADD_FAILURE() << "saving into a missing folder succeeded";
+  } catch (const mada::Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Io);
+  }
+}
+
+}  // namespace
