@@ -9,6 +9,7 @@ namespace mada {
 enum class ErrorKind : int {
   InvalidArgument = 1,  // bad option, shape, dtype, index
   NonFinite = 2,        // a gradient held NaN or Inf
+  BufferTooSmall = 3,   // a caller's buffer cannot hold the result (C ABI)
   Checkpoint = 4,       // corrupt checkpoint, or one of another parameter list or mode
   Io = 5,               // a file could not be read or written
   Unsupported = 6,      // valid, but not in this build (e.g. CUDA tensors without CUDA)

@@ -1,0 +1,221 @@
+#include "guard.h"
+#include "handles.h"
+
+#include <cstring>
+#include <unordered_set>
+
+using mada::ErrorKind;
+using mada::fail;
+using mada::c_api::guarded;
+using mada::c_api::require_non_null;
+
+namespace {
+
+std::vector<torch::Tensor*> all_params(mada::Mada& opt) {
+  std::vector<torch::Tensor*> params;
+  for (auto& group : opt.param_groups())
+    for (auto& p : group.params()) params.push_back(&p);
+  return params;
+}
+
+mada::Mada& checked(mada_optimizer* o) {
+  require_non_null(o, "optimizer");
+  return *o->optimizer;
+}
+
+const mada::Mada& checked(const mada_optimizer* o) {
+  require_non_null(o, "optimizer");
+  return *o->optimizer;
+}
+
+torch::optim::OptimizerParamGroup& group_at(mada::Mada& opt, size_t group) {
+  if (group >= opt.param_groups().size())
+    fail(ErrorKind::InvalidArgument, "group " + std::to_string(group) + " does not exist (the optimizer has " +
+                                         std::to_string(opt.param_groups().size()) + ")");
+  return opt.param_groups()[group];
+}
+
+// The C ABI hands gradients to one step only: they are attached for the call and always
+// detached again, so a failed step leaves no trace on the parameters.
+class AttachedGradients {
+ public:
+  AttachedGradients(std::vector<torch::Tensor*> params, mada_tensor* const* grads)
+      : params_(std::move(params)) {
+    for (size_t i = 0; i < params_.size(); ++i)
+      params_[i]->mutable_grad() = grads[i] != nullptr ? grads[i]->tensor : torch::Tensor();
+  }
+  ~AttachedGradients() {
+    for (auto* p : params_) p->mutable_grad() = torch::Tensor();
+  }
+
+ private:
+  std::vector<torch::Tensor*> params_;
+};
+
+}  // namespace
+
+extern "C" {
+
+mada_status mada_optimizer_create(const mada_options* options, mada_optimizer** out) {
+  return guarded([&] {
+    require_non_null(options, "options");
+    require_non_null(out, "out");
+    auto handle = std::make_unique<mada_optimizer>();
+    handle->optimizer = std::make_unique<mada::Mada>(std::vector<torch::optim::OptimizerParamGroup>{},
+                                                     mada::c_api::to_options(*options));
+    *out = handle.release();
+  });
+}
+
+void mada_optimizer_destroy(mada_optimizer* optimizer) { delete optimizer; }
+
+mada_status mada_optimizer_add_group(mada_optimizer* optimizer, mada_tensor* const* params, size_t count,
+                                     double lr, double weight_decay) {
+  return guarded([&] {
+    mada::Mada& opt = checked(optimizer);
+    if (count == 0) fail(ErrorKind::InvalidArgument, "a parameter group needs at least one tensor");
+    require_non_null(params, "params");
+    auto options = std::make_unique<mada::MadaOptions>(opt.options());
+    options->lr(lr).weight_decay(weight_decay);
+    options->validate_group();
+    std::unordered_set<const void*> seen;
+    for (const auto* p : all_params(opt)) seen.insert(p->unsafeGetTensorImpl());
+    std::vector<torch::Tensor> tensors;
+    for (size_t i = 0; i < count; ++i) {
+      if (params[i] == nullptr) fail(ErrorKind::InvalidArgument, "params[" + std::to_string(i) + "] is NULL");
+      if (!seen.insert(params[i]->tensor.unsafeGetTensorImpl()).second)
+        fail(ErrorKind::InvalidArgument, "params[" + std::to_string(i) + "] is already in a group");
+      tensors.push_back(params[i]->tensor);
+    }
+    opt.add_param_group(torch::optim::OptimizerParamGroup(std::move(tensors), std::move(options)));
+  });
+}
+
+mada_status mada_optimizer_group_count(const mada_optimizer* optimizer, size_t* out) {
+  return guarded([&] {
+    const mada::Mada& opt = checked(optimizer);
+    require_non_null(out, "out");
+    *out = opt.param_groups().size();
+  });
+}
+
+mada_status mada_optimizer_param_count(const mada_optimizer* optimizer, size_t* out) {
+  return guarded([&] {
+    const mada::Mada& opt = checked(optimizer);
+    require_non_null(out, "out");
+    size_t n = 0;
+    for (const auto& group : opt.param_groups()) n += group.params().size();
+    *out = n;
+  });
+}
+
+mada_status mada_optimizer_get_lr(const mada_optimizer* optimizer, size_t group, double* out) {
+  return guarded([&] {
+    auto& opt = const_cast<mada::Mada&>(checked(optimizer));
+    require_non_null(out, "out");
+    *out = group_at(opt, group).options().get_lr();
+  });
+}
+
+mada_status mada_optimizer_set_lr(mada_optimizer* optimizer, size_t group, double lr) {
+  return guarded([&] {
+    auto& options = static_cast<mada::MadaOptions&>(group_at(checked(optimizer), group).options());
+    mada::MadaOptions candidate = options;
+    candidate.lr(lr).validate_group();
+    options.lr(lr);
+  });
+}
+
+mada_status mada_optimizer_step(mada_optimizer* optimizer, mada_tensor* const* grads, size_t count) {
+  return guarded([&] {
+    mada::Mada& opt = checked(optimizer);
+    auto params = all_params(opt);
+    if (count != params.size())
+      fail(ErrorKind::InvalidArgument, "step got " + std::to_string(count) + " gradients for " +
+                                           std::to_string(params.size()) + " parameters");
+    if (count > 0) require_non_null(grads, "grads");
+    AttachedGradients attached(std::move(params), grads);
+    opt.step();
+  });
+}
+
+mada_status mada_optimizer_coefficients(const mada_optimizer* optimizer, mada_coefficients* out) {
+  return guarded([&] {
+    const mada::Mada& opt = checked(optimizer);
+    require_non_null(out, "out");
+    *out = mada::c_api::to_c_coefficients(opt.coefficients());
+  });
+}
+
+mada_status mada_optimizer_hypergradient(const mada_optimizer* optimizer, mada_coefficients* out) {
+  return guarded([&] {
+    const mada::Mada& opt = checked(optimizer);
+    require_non_null(out, "out");
+    *out = mada::c_api::to_c_coefficients(opt.hypergradient());
+  });
+}
+
+mada_status mada_optimizer_step_count(const mada_optimizer* optimizer, int64_t* out) {
+  return guarded([&] {
+    const mada::Mada& opt = checked(optimizer);
+    require_non_null(out, "out");
+    *out = opt.step_count();
+  });
+}
+
+mada_status mada_optimizer_skipped_steps(const mada_optimizer* optimizer, int64_t* out) {
+  return guarded([&] {
+    const mada::Mada& opt = checked(optimizer);
+    require_non_null(out, "out");
+    *out = opt.skipped_steps();
+  });
+}
+
+mada_status mada_optimizer_grad_norm(const mada_optimizer* optimizer, double* out) {
+  return guarded([&] {
+    const mada::Mada& opt = checked(optimizer);
+    require_non_null(out, "out");
+    *out = opt.grad_norm();
+  });
+}
+
+mada_status mada_optimizer_save(const mada_optimizer* optimizer, const char* path) {
+  return guarded([&] {
+    const mada::Mada& opt = checked(optimizer);
+    require_non_null(path, "path");
+    mada::save_checkpoint(opt, path);
+  });
+}
+
+mada_status mada_optimizer_load(mada_optimizer* optimizer, const char* path) {
+  return guarded([&] {
+    mada::Mada& opt = checked(optimizer);
+    require_non_null(path, "path");
+    mada::load_checkpoint(opt, path);
+  });
+}
+
+mada_status mada_optimizer_save_buffer(const mada_optimizer* optimizer, uint8_t* buffer, size_t capacity,
+                                       size_t* size) {
+  return guarded([&] {
+    const mada::Mada& opt = checked(optimizer);
+    require_non_null(size, "size");
+    const std::string bytes = mada::save_to_bytes(opt);
+    *size = bytes.size();
+    if (buffer == nullptr) return;
+    if (capacity < bytes.size())
+      fail(ErrorKind::BufferTooSmall, "buffer holds " + std::to_string(capacity) + " bytes, the checkpoint needs " +
+                                          std::to_string(bytes.size()));
+    std::memcpy(buffer, bytes.data(), bytes.size());
+  });
+}
+
+mada_status mada_optimizer_load_buffer(mada_optimizer* optimizer, const uint8_t* data, size_t size) {
+  return guarded([&] {
+    mada::Mada& opt = checked(optimizer);
+    if (size > 0) require_non_null(data, "data");
+    mada::load_from_bytes(opt, reinterpret_cast<const char*>(data), size);
+  });
+}
+
+}  // extern "C"

@@ -1,0 +1,230 @@
+// The C ABI: statuses and last-error messages instead of exceptions, NULL-safe destroys,
+// caller-owned buffers with size queries, and the same numbers as the C++ API.
+#include "../testing/vector_replay.h"
+
+#include <mada/mada.h>
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+#include <thread>
+
+namespace {
+
+std::string last_error() {
+  std::string s(mada_last_error(nullptr, 0), '\0');
+  mada_last_error(s.data(), s.size() + 1);
+  return s;
+}
+
+struct Tensor {
+  explicit Tensor(const std::vector<float>& data, std::vector<int64_t> shape) {
+    EXPECT_EQ(mada_tensor_create(data.data(), shape.data(), shape.size(), &handle), MADA_OK) << last_error();
+  }
+  ~Tensor() { mada_tensor_destroy(handle); }
+  std::vector<float> read() const {
+    size_t n = 0;
+    EXPECT_EQ(mada_tensor_numel(handle, &n), MADA_OK);
+    std::vector<float> out(n);
+    EXPECT_EQ(mada_tensor_read(handle, out.data(), n), MADA_OK);
+    return out;
+  }
+  mada_tensor* handle = nullptr;
+};
+
+mada_optimizer* make_optimizer(mada_preset preset = MADA_PRESET_MADA) {
+  mada_options o;
+  EXPECT_EQ(mada_options_preset(preset, &o), MADA_OK);
+  mada_optimizer* opt = nullptr;
+  EXPECT_EQ(mada_optimizer_create(&o, &opt), MADA_OK) << last_error();
+  return opt;
+}
+
+TEST(CApi, VersionAndNullSafeDestroys) {
+  EXPECT_EQ(mada_abi_version(), static_cast<uint32_t>(MADA_ABI_VERSION));
+  mada_tensor_destroy(nullptr);
+  mada_optimizer_destroy(nullptr);
+}
+
+TEST(CApi, PresetsCarryTheCppDefaults) {
+  mada_options o;
+  ASSERT_EQ(mada_options_preset(MADA_PRESET_YOGI, &o), MADA_OK);
+  EXPECT_EQ(o.q0.c, 0.0);
+  EXPECT_EQ(o.learn_mask, 0u);
+  EXPECT_EQ(o.eps, 1e-6);
+  EXPECT_EQ(o.upper.beta2, 0.99);
+  ASSERT_EQ(mada_options_preset(MADA_PRESET_MADA, &o), MADA_OK);
+  EXPECT_EQ(o.learn_mask, 0x3Fu);
+  EXPECT_EQ(o.hyper_lr.gamma, 0.1);
+  EXPECT_EQ(mada_options_preset(static_cast<mada_preset>(42), &o), MADA_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(last_error().find("preset"), std::string::npos);
+}
+
+TEST(CApi, BadOptionsGiveAStatusAndAMessage) {
+  mada_options o;
+  ASSERT_EQ(mada_options_preset(MADA_PRESET_MADA, &o), MADA_OK);
+  o.lower.beta1 = 0.5;
+  o.upper.beta1 = 0.4;
+  mada_optimizer* opt = reinterpret_cast<mada_optimizer*>(0x1);
+  EXPECT_EQ(mada_optimizer_create(&o, &opt), MADA_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(opt, reinterpret_cast<mada_optimizer*>(0x1)) << "out must be untouched on failure";
+  EXPECT_NE(last_error().find("beta1"), std::string::npos) << last_error();
+  EXPECT_EQ(mada_options_validate(&o), MADA_ERROR_INVALID_ARGUMENT);
+  o.upper.beta1 = 0.9;
+  o.mode = static_cast<mada_mode>(7);
+  EXPECT_EQ(mada_options_validate(&o), MADA_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(mada_optimizer_create(nullptr, &opt), MADA_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(last_error().find("options is NULL"), std::string::npos);
+}
+
+TEST(CApi, TensorsCopyInAndOutWithShapeQueries) {
+  Tensor t({1, 2, 3, 4, 5, 6}, {2, 3});
+  size_t ndim = 0;
+  ASSERT_EQ(mada_tensor_shape(t.handle, nullptr, 0, &ndim), MADA_OK);
+  EXPECT_EQ(ndim, 2u);
+  int64_t small[1];
+  EXPECT_EQ(mada_tensor_shape(t.handle, small, 1, &ndim), MADA_ERROR_BUFFER_TOO_SMALL);
+  int64_t shape[2];
+  ASSERT_EQ(mada_tensor_shape(t.handle, shape, 2, &ndim), MADA_OK);
+  EXPECT_EQ(shape[0], 2);
+  EXPECT_EQ(shape[1], 3);
+  EXPECT_EQ(t.read(), (std::vector<float>{1, 2, 3, 4, 5, 6}));
+  const float fresh[6] = {6, 5, 4, 3, 2, 1};
+  EXPECT_EQ(mada_tensor_write(t.handle, fresh, 5), MADA_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(t.read(), (std::vector<float>{1, 2, 3, 4, 5, 6}));
+  ASSERT_EQ(mada_tensor_write(t.handle, fresh, 6), MADA_OK);
+  EXPECT_EQ(t.read(), (std::vector<float>{6, 5, 4, 3, 2, 1}));
+  const int64_t negative[] = {-1};
+  mada_tensor* bad = nullptr;
+  EXPECT_EQ(mada_tensor_create(fresh, negative, 1, &bad), MADA_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(bad, nullptr);
+}
+
+TEST(CApi, BadStepsReturnStatusesAndChangeNothing) {
+  mada_optimizer* opt = make_optimizer();
+  Tensor w({1, 2, 3, 4}, {2, 2});
+  Tensor b({0.5f}, {1});
+  mada_tensor* group[] = {w.handle, b.handle};
+  ASSERT_EQ(mada_optimizer_add_group(opt, group, 2, 0.1, 0.0), MADA_OK) << last_error();
+  EXPECT_EQ(mada_optimizer_add_group(opt, group, 1, 0.1, 0.0), MADA_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(last_error().find("already"), std::string::npos);
+  EXPECT_EQ(mada_optimizer_add_group(opt, group, 2, -0.1, 0.0), MADA_ERROR_INVALID_ARGUMENT);
+
+  Tensor gw({1, 1, 1, 1}, {2, 2});
+  Tensor wrong({1, 1, 1}, {3});
+  Tensor nan({NAN}, {1});
+  mada_tensor* one[] = {gw.handle};
+  EXPECT_EQ(mada_optimizer_step(opt, one, 1), MADA_ERROR_INVALID_ARGUMENT);
+  mada_tensor* shapes[] = {gw.handle, wrong.handle};
+  EXPECT_EQ(mada_optimizer_step(opt, shapes, 2), MADA_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(last_error().find("shape"), std::string::npos) << last_error();
+  mada_tensor* nans[] = {gw.handle, nan.handle};
+  EXPECT_EQ(mada_optimizer_step(opt, nans, 2), MADA_ERROR_NON_FINITE);
+  int64_t steps = -1;
+  ASSERT_EQ(mada_optimizer_step_count(opt, &steps), MADA_OK);
+  EXPECT_EQ(steps, 0);
+  EXPECT_EQ(w.read(), (std::vector<float>{1, 2, 3, 4}));
+
+  mada_tensor* only_w[] = {gw.handle, nullptr};  // b has no gradient this step
+  ASSERT_EQ(mada_optimizer_step(opt, only_w, 2), MADA_OK) << last_error();
+  ASSERT_EQ(mada_optimizer_step_count(opt, &steps), MADA_OK);
+  EXPECT_EQ(steps, 1);
+  EXPECT_NE(w.read(), (std::vector<float>{1, 2, 3, 4}));
+  EXPECT_EQ(b.read(), (std::vector<float>{0.5f}));
+
+  EXPECT_EQ(mada_optimizer_set_lr(opt, 3, 0.1), MADA_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(mada_optimizer_set_lr(opt, 0, NAN), MADA_ERROR_INVALID_ARGUMENT);
+  double lr = 0;
+  ASSERT_EQ(mada_optimizer_get_lr(opt, 0, &lr), MADA_OK);
+  EXPECT_EQ(lr, 0.1);
+  EXPECT_EQ(mada_optimizer_step(nullptr, nullptr, 0), MADA_ERROR_INVALID_ARGUMENT);
+  mada_optimizer_destroy(opt);
+}
+
+TEST(CApi, BuffersReportTheSizeTheyNeedAndCorruptBuffersAreRefused) {
+  mada_optimizer* opt = make_optimizer();
+  Tensor w({1, 2, 3}, {3});
+  mada_tensor* params[] = {w.handle};
+  ASSERT_EQ(mada_optimizer_add_group(opt, params, 1, 0.05, 0.0), MADA_OK);
+  Tensor g({0.3f, -0.2f, 0.1f}, {3});
+  mada_tensor* grads[] = {g.handle};
+  ASSERT_EQ(mada_optimizer_step(opt, grads, 1), MADA_OK);
+  size_t size = 0;
+  ASSERT_EQ(mada_optimizer_save_buffer(opt, nullptr, 0, &size), MADA_OK);
+  ASSERT_GT(size, 100u);
+  std::vector<uint8_t> small(size / 2);
+  size_t needed = 0;
+  EXPECT_EQ(mada_optimizer_save_buffer(opt, small.data(), small.size(), &needed), MADA_ERROR_BUFFER_TOO_SMALL);
+  EXPECT_EQ(needed, size);
+  std::vector<uint8_t> bytes(size);
+  ASSERT_EQ(mada_optimizer_save_buffer(opt, bytes.data(), bytes.size(), &size), MADA_OK);
+  EXPECT_EQ(mada_optimizer_load_buffer(opt, bytes.data(), bytes.size() / 2), MADA_ERROR_CHECKPOINT);
+  EXPECT_EQ(mada_optimizer_load_buffer(opt, bytes.data(), bytes.size()), MADA_OK) << last_error();
+  EXPECT_EQ(mada_optimizer_load(opt, "/nonexistent/ckpt.pt"), MADA_ERROR_IO);
+  mada_optimizer_destroy(opt);
+}
+
+TEST(CApi, TheLastErrorIsPerThread) {
+  mada_options o;
+  ASSERT_EQ(mada_options_preset(MADA_PRESET_MADA, &o), MADA_OK);
+  o.eps = -1;
+  ASSERT_EQ(mada_options_validate(&o), MADA_ERROR_INVALID_ARGUMENT);
+  std::string other;
+  std::thread([&] { other = last_error(); }).join();
+  EXPECT_EQ(other, "");
+  EXPECT_NE(last_error().find("eps"), std::string::npos);
+  char tiny[4];
+  EXPECT_EQ(mada_last_error(tiny, sizeof tiny), last_error().size());
+  EXPECT_EQ(std::string(tiny), last_error().substr(0, 3));
+}
+
+// The C ABI replays a vector file to the same numbers as the C++ API.
+TEST(CApi, ReplaysAVectorFileLikeTheCppApi) {
+  const auto file = mada::testing::read_vector_file(std::string(MADA_VECTOR_DIR) + "/mada_mid_gradclip.json");
+  mada::testing::VectorReplay cpp(file);
+  mada_options o;
+  ASSERT_EQ(mada_options_preset(MADA_PRESET_MADA, &o), MADA_OK);
+  const auto& m = file.options;
+  auto c = [](const mada::Coefficients& q) { return mada_coefficients{q.beta1, q.beta2, q.beta3, q.rho, q.c, q.gamma}; };
+  o.q0 = c(m.q0());
+  o.hyper_lr = c(m.hyper_lr());
+  o.learn_mask = m.learn();
+  o.lower = c(m.lower());
+  o.upper = c(m.upper());
+  o.eps = m.eps();
+  o.grad_clip = m.grad_clip();
+  o.mode = file.mode == mada::Mode::Paper ? MADA_MODE_PAPER : MADA_MODE_REFERENCE;
+  mada_optimizer* opt = nullptr;
+  ASSERT_EQ(mada_optimizer_create(&o, &opt), MADA_OK) << last_error();
+  std::vector<std::unique_ptr<Tensor>> params;
+  for (const auto& t : file.tensors) {
+    params.push_back(std::make_unique<Tensor>(t.x0, t.shape));
+    mada_tensor* group[] = {params.back()->handle};
+    ASSERT_EQ(mada_optimizer_add_group(opt, group, 1, file.steps[0].lr, t.weight_decay), MADA_OK);
+  }
+  for (const auto& step : file.steps) {
+    ASSERT_EQ(cpp.run_step(step.t), "");
+    std::vector<std::unique_ptr<Tensor>> grads;
+    std::vector<mada_tensor*> handles;
+    for (size_t i = 0; i < params.size(); ++i) {
+      const auto x = torch::tensor(params[i]->read()).reshape(file.tensors[i].shape);
+      const auto g = mada::testing::quadratic_gradient(file.tensors[i], file.noise[step.t - 1][i], x).contiguous();
+      grads.push_back(std::make_unique<Tensor>(std::vector<float>(g.data_ptr<float>(), g.data_ptr<float>() + g.numel()),
+                                               file.tensors[i].shape));
+      handles.push_back(grads.back()->handle);
+      ASSERT_EQ(mada_optimizer_set_lr(opt, i, step.lr), MADA_OK);
+    }
+    ASSERT_EQ(mada_optimizer_step(opt, handles.data(), handles.size()), MADA_OK) << last_error();
+    for (size_t i = 0; i < params.size(); ++i) {
+      const auto expected = cpp.params()[i].reshape({-1});
+      EXPECT_TRUE(torch::equal(torch::tensor(params[i]->read()), expected)) << "step " << step.t;
+    }
+    mada_coefficients q;
+    ASSERT_EQ(mada_optimizer_coefficients(opt, &q), MADA_OK);
+    EXPECT_EQ(q.beta2, cpp.optimizer().coefficients().beta2);
+  }
+  mada_optimizer_destroy(opt);
+}
+
+}  // namespace
