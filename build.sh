@@ -14,7 +14,7 @@ JOBS=${MADA_JOBS:-$(nproc)}
 # Debian packages the build, the tests and the main job need. libopenblas0-pthread matters:
 # without it Debian's libtorch runs on the reference BLAS, ten times slower.
 PACKAGES=(cmake ninja-build g++ libtorch-dev libopenblas0-pthread googletest libgtest-dev
-          libbenchmark-dev nlohmann-json3-dev dataset-fashion-mnist bible-kjv-text)
+          libbenchmark-dev nlohmann-json3-dev zlib1g-dev dataset-fashion-mnist bible-kjv-text)
 
 setup() {
   local missing=()

@@ -38,7 +38,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a signature or a struct layout below changes. */
-#define MADA_ABI_VERSION 1
+#define MADA_ABI_VERSION 2
 
 typedef enum mada_status {
   MADA_OK = 0,
@@ -113,6 +113,77 @@ typedef struct mada_options {
 
 typedef struct mada_tensor mada_tensor;       /* a float32 CPU tensor */
 typedef struct mada_optimizer mada_optimizer; /* a mada::Mada optimizer */
+typedef struct mada_dataset mada_dataset;     /* training and evaluation data */
+typedef struct mada_model mada_model;         /* a torch::nn model */
+typedef struct mada_trainer mada_trainer;     /* model + data + optimizer + schedule */
+
+/* The trainer's optimizers; the first eight are the presets, with the same values. */
+typedef enum mada_optimizer_kind {
+  MADA_OPTIMIZER_MADA = 0,
+  MADA_OPTIMIZER_HYPER_ADAM = 1,
+  MADA_OPTIMIZER_ADAM = 2,
+  MADA_OPTIMIZER_ADAMW = 3,
+  MADA_OPTIMIZER_AVGRAD = 4,
+  MADA_OPTIMIZER_YOGI = 5,
+  MADA_OPTIMIZER_ADAN = 6,
+  MADA_OPTIMIZER_LION = 7,
+  MADA_OPTIMIZER_AMSGRAD = 8, /* libtorch's AdamW with amsgrad */
+  MADA_OPTIMIZER_SGD = 9      /* libtorch's SGD with momentum 0.9 */
+} mada_optimizer_kind;
+
+typedef enum mada_model_kind {
+  MADA_MODEL_MLP = 0, /* images: two hidden layers of `width` and `width`/2 */
+  MADA_MODEL_CNN = 1, /* images: the 5-layer CNN, first convolution `width` channels */
+  MADA_MODEL_GPT = 2  /* text: nanoGPT-style, `layers` x `heads`, embedding `width` */
+} mada_model_kind;
+
+typedef struct mada_model_options {
+  mada_model_kind kind;
+  int64_t width;   /* see mada_model_kind; 0 takes the default */
+  int64_t layers;  /* GPT only; 0 takes the default */
+  int64_t heads;   /* GPT only; 0 takes the default */
+  uint64_t seed;   /* initialisation */
+} mada_model_options;
+
+typedef struct mada_trainer_options {
+  mada_optimizer_kind optimizer;
+  double lr;            /* peak of the cosine schedule */
+  double min_lr_ratio;  /* the schedule ends at lr * min_lr_ratio */
+  double weight_decay;  /* on parameters of dim >= 2 only */
+  double grad_clip;     /* global norm; 0 disables it */
+  int64_t warmup_steps;
+  int64_t total_steps;
+  int64_t batch_size;
+  int64_t grad_accumulation;
+  uint64_t seed;        /* batches of step s depend on (seed, s) only */
+  int32_t has_q0;       /* nonzero: start the MADA family from q0 instead of the preset's */
+  mada_coefficients q0;
+  mada_mode mode;
+} mada_trainer_options;
+
+typedef struct mada_step_metrics {
+  int64_t step;
+  double loss;
+  double lr;
+  double grad_norm;         /* before clipping */
+  int32_t has_coefficients; /* nonzero for the MADA family */
+  mada_coefficients coefficients;
+  mada_coefficients hypergradient;
+} mada_step_metrics;
+
+typedef struct mada_eval_metrics {
+  double loss;
+  double accuracy;
+  int64_t examples;
+} mada_eval_metrics;
+
+typedef struct mada_dataset_info {
+  int32_t is_text;     /* 0: images, 1: text */
+  int64_t classes;     /* classes, or vocabulary size */
+  int64_t train_size;  /* images, or characters */
+  int64_t eval_size;   /* images, or evaluation windows */
+  int64_t context;     /* text: characters per window; images: 0 */
+} mada_dataset_info;
 
 /* Library and errors ---------------------------------------------------------------------- */
 
@@ -221,6 +292,50 @@ MADA_API MADA_MUST_USE mada_status mada_optimizer_save_buffer(const mada_optimiz
                                                               size_t* size);
 MADA_API MADA_MUST_USE mada_status mada_optimizer_load_buffer(mada_optimizer* optimizer,
                                                               const uint8_t* data, size_t size);
+
+/* Data ------------------------------------------------------------------------------------ */
+
+/* Fashion-MNIST from the IDX files (.gz or plain) in directory; NULL takes Debian's
+ * /usr/share/datasets/fashion-mnist. train_limit > 0 keeps the first train_limit images. */
+MADA_API MADA_MUST_USE mada_status mada_dataset_fashion_mnist(const char* directory, int64_t train_limit,
+                                                             mada_dataset** out);
+
+/* A character corpus from a UTF-8 text file, cut into windows of `context` characters; the
+ * last validation_fraction of the file is held out. */
+MADA_API MADA_MUST_USE mada_status mada_dataset_text(const char* path, int64_t context,
+                                                    double validation_fraction, mada_dataset** out);
+MADA_API void mada_dataset_destroy(mada_dataset* dataset);
+MADA_API MADA_MUST_USE mada_status mada_dataset_info_get(const mada_dataset* dataset, mada_dataset_info* out);
+
+/* Models ---------------------------------------------------------------------------------- */
+
+/* A model shaped for dataset (its classes or vocabulary, and context). */
+MADA_API MADA_MUST_USE mada_status mada_model_create(const mada_model_options* options,
+                                                    const mada_dataset* dataset, mada_model** out);
+MADA_API void mada_model_destroy(mada_model* model);
+MADA_API MADA_MUST_USE mada_status mada_model_parameter_count(const mada_model* model, int64_t* out);
+
+/* Training -------------------------------------------------------------------------------- */
+
+/* Fills *out with the defaults (MADA, lr 1e-3, batch 64, 1000 steps). */
+MADA_API MADA_MUST_USE mada_status mada_trainer_options_default(mada_trainer_options* out);
+
+/* The trainer keeps model and dataset alive: their handles may be destroyed afterwards. */
+MADA_API MADA_MUST_USE mada_status mada_trainer_create(mada_model* model, const mada_dataset* dataset,
+                                                      const mada_trainer_options* options,
+                                                      mada_trainer** out);
+MADA_API void mada_trainer_destroy(mada_trainer* trainer);
+
+/* One optimizer step: forward, backward, clip and update over grad_accumulation batches. */
+MADA_API MADA_MUST_USE mada_status mada_trainer_step(mada_trainer* trainer, mada_step_metrics* out);
+
+/* Loss and accuracy over the first max_batches evaluation batches (0: all). */
+MADA_API MADA_MUST_USE mada_status mada_trainer_evaluate(mada_trainer* trainer, int64_t max_batches,
+                                                        mada_eval_metrics* out);
+
+/* Model, optimizer and step count; written atomically; load checks before it changes. */
+MADA_API MADA_MUST_USE mada_status mada_trainer_save(const mada_trainer* trainer, const char* path);
+MADA_API MADA_MUST_USE mada_status mada_trainer_load(mada_trainer* trainer, const char* path);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -1,8 +1,11 @@
 // What the C ABI's opaque handles hold.
 #pragma once
 
+#include <mada/data/dataset.h>
 #include <mada/mada.h>
+#include <mada/models/model.h>
 #include <mada/optimizer.h>
+#include <mada/training/trainer.h>
 
 #include <memory>
 
@@ -14,8 +17,21 @@ struct mada_optimizer {
   std::unique_ptr<mada::Mada> optimizer;
 };
 
+struct mada_dataset {
+  std::shared_ptr<const mada::Dataset> dataset;
+};
+
+struct mada_model {
+  std::shared_ptr<mada::Model> model;  // shared with the trainers built on it
+};
+
+struct mada_trainer {
+  std::unique_ptr<mada::Trainer> trainer;
+};
+
 namespace mada::c_api {
 // Converts and validates (mada::Error on a bad field).
 MadaOptions to_options(const mada_options& o);
 mada_coefficients to_c_coefficients(const Coefficients& c);
+Coefficients from_c_coefficients(const mada_coefficients& c);
 }

@@ -49,6 +49,7 @@ MadaOptions to_options(const mada_options& o) {
 }
 
 mada_coefficients to_c_coefficients(const Coefficients& c) { return to_c(c); }
+Coefficients from_c_coefficients(const mada_coefficients& c) { return from_c(c); }
 
 }  // namespace mada::c_api
 

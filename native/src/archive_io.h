@@ -1,0 +1,33 @@
+// libtorch archives to and from files and bytes, with its errors turned into mada::Error:
+// a missing file is Io, an unreadable or inconsistent archive is Checkpoint.
+#pragma once
+
+#include <mada/error.h>
+
+#include <torch/serialize/input-archive.h>
+#include <torch/serialize/output-archive.h>
+
+#include <string>
+
+namespace mada::detail {
+
+// Atomic: a temporary file renamed over path.
+void save_archive(torch::serialize::OutputArchive& archive, const std::string& path);
+std::string save_archive_bytes(torch::serialize::OutputArchive& archive);
+
+torch::serialize::InputArchive open_archive(const std::string& path);
+torch::serialize::InputArchive open_archive_bytes(const char* data, size_t size);
+
+// Runs load(); a c10::Error it throws (a missing or mistyped entry) becomes Checkpoint.
+template <typename Load>
+void load_checked(const std::string& what, Load&& load) {
+  try {
+    load();
+  } catch (const Error&) {
+    throw;
+  } catch (const c10::Error& e) {
+    fail(ErrorKind::Checkpoint, what + " is not a valid checkpoint: " + e.what_without_backtrace());
+  }
+}
+
+}  // namespace mada::detail

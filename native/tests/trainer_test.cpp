@@ -1,0 +1,171 @@
+// The trainer: a short run lowers the loss for every optimizer; resume equals an uninterrupted
+// run; bad options and bad checkpoints are clear errors that change nothing.
+#include <mada/data/char_corpus.h>
+#include <mada/data/fashion_mnist.h>
+#include <mada/models/cnn.h>
+#include <mada/models/gpt.h>
+#include <mada/models/mlp.h>
+#include <mada/training/trainer.h>
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <fstream>
+
+namespace {
+
+using mada::OptimizerKind;
+
+std::shared_ptr<const mada::Dataset> fashion() {
+  static auto data = std::make_shared<const mada::FashionMnist>(mada::kDefaultFashionMnistDir, 4000);
+  return data;
+}
+
+std::shared_ptr<mada::Model> small_mlp(uint64_t seed) {
+  torch::manual_seed(seed);
+  return std::make_shared<mada::Mlp>(mada::MlpOptions{28 * 28, {64, 32}, 10});
+}
+
+mada::TrainerOptions options_for(OptimizerKind kind, double lr) {
+  mada::TrainerOptions o;
+  o.optimizer.kind = kind;
+  o.optimizer.lr = lr;
+  o.optimizer.weight_decay = 0.01;
+  o.optimizer.grad_clip = 1.0;
+  o.total_steps = 40;
+  o.warmup_steps = 4;
+  o.batch_size = 64;
+  o.seed = 5;
+  return o;
+}
+
+double learning_rate_of(OptimizerKind kind) {
+  switch (kind) {
+    case OptimizerKind::Sgd: return 0.05;
+    case OptimizerKind::Lion: return 1e-3;
+    default: return 3e-3;
+  }
+}
+
+TEST(Trainer, AShortRunLowersTheLossForEveryOptimizer) {
+  for (const auto& name : mada::optimizer_names()) {
+    const auto kind = mada::optimizer_kind(name);
+    mada::Trainer trainer(small_mlp(1), fashion(), options_for(kind, learning_rate_of(kind)));
+    const double before = trainer.evaluate(10).loss;
+    for (int i = 0; i < 40; ++i) trainer.step();
+    const auto after = trainer.evaluate(10);
+    EXPECT_LT(after.loss, 0.8 * before) << name;
+    EXPECT_GT(after.accuracy, 0.5) << name;
+  }
+}
+
+TEST(Trainer, MadaCoefficientsAreReportedAndTheScheduleIsFollowed) {
+  auto o = options_for(OptimizerKind::Mada, 1e-2);
+  mada::Trainer trainer(small_mlp(2), fashion(), o);
+  mada::StepMetrics m;
+  for (int i = 0; i < 40; ++i) {
+    m = trainer.step();
+    ASSERT_TRUE(m.coefficients.has_value());
+    EXPECT_DOUBLE_EQ(m.lr, (mada::CosineSchedule{1e-2, 1e-3, 4, 40}.at(m.step)));
+  }
+  EXPECT_DOUBLE_EQ(m.lr, 1e-3);
+  EXPECT_NE(*m.coefficients, mada::MadaOptions::MADA().q0());
+  EXPECT_EQ(trainer.step_count(), 40);
+}
+
+TEST(Trainer, GradientAccumulationAveragesMicroBatches) {
+  auto o = options_for(OptimizerKind::Adam, 1e-3);
+  o.grad_accumulation = 3;
+  mada::Trainer trainer(small_mlp(3), fashion(), o);
+  const auto m = trainer.step();
+  EXPECT_GT(m.loss, 1.5);  // ~ln(10) at the start: a mean, not a sum of three
+  EXPECT_LT(m.loss, 3.5);
+}
+
+class Resume : public ::testing::TestWithParam<OptimizerKind> {};
+
+TEST_P(Resume, EqualsAnUninterruptedRun) {
+  const auto o = options_for(GetParam(), learning_rate_of(GetParam()));
+  mada::Trainer straight(small_mlp(4), fashion(), o);
+  for (int i = 0; i < 12; ++i) straight.step();
+
+  const std::string path = ::testing::TempDir() + "/trainer_resume.pt";
+  {
+    mada::Trainer first(small_mlp(4), fashion(), o);
+    for (int i = 0; i < 5; ++i) first.step();
+    first.save(path);
+  }
+  mada::Trainer resumed(small_mlp(99), fashion(), o);  // other initial weights: load replaces them
+  resumed.load(path);
+  EXPECT_EQ(resumed.step_count(), 5);
+  mada::StepMetrics last;
+  for (int i = 0; i < 7; ++i) last = resumed.step();
+  const auto a = straight.model().parameters(), b = resumed.model().parameters();
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(torch::equal(a[i], b[i])) << "parameter " << i;
+  EXPECT_EQ(last.step, 12);
+}
+
+INSTANTIATE_TEST_SUITE_P(Optimizers, Resume,
+                         ::testing::Values(OptimizerKind::Mada, OptimizerKind::AmsGrad, OptimizerKind::Sgd),
+                         [](const auto& info) { return mada::name_of(info.param); });
+
+TEST(Trainer, BadOptionsAndMismatchedDataAreClearErrors) {
+  auto o = options_for(OptimizerKind::Mada, 1e-3);
+  o.batch_size = 0;
+  EXPECT_THROW(mada::Trainer(small_mlp(5), fashion(), o), mada::Error);
+  o = options_for(OptimizerKind::Mada, -1.0);
+  EXPECT_THROW(mada::Trainer(small_mlp(5), fashion(), o), mada::Error);
+  o = options_for(OptimizerKind::Mada, 1e-3);
+  o.warmup_steps = 40;
+  EXPECT_THROW(mada::Trainer(small_mlp(5), fashion(), o), mada::Error);
+  auto gpt = std::make_shared<mada::Gpt>(mada::GptOptions{10, 8, 1, 2, 16});
+  EXPECT_THROW(mada::Trainer(gpt, fashion(), options_for(OptimizerKind::Mada, 1e-3)), mada::Error);
+  EXPECT_THROW(mada::optimizer_kind("adamax"), mada::Error);
+}
+
+TEST(Trainer, ABadCheckpointChangesNothing) {
+  const auto o = options_for(OptimizerKind::Mada, 1e-3);
+  mada::Trainer trainer(small_mlp(6), fashion(), o);
+  trainer.step();
+  const auto before = trainer.model().parameters()[0].clone();
+  const std::string corrupt = ::testing::TempDir() + "/trainer_corrupt.pt";
+  std::ofstream(corrupt, std::ios::binary) << "not a checkpoint";
+  EXPECT_THROW(trainer.load(corrupt), mada::Error);
+  // A checkpoint of another model (a wider MLP).
+  torch::manual_seed(1);
+  mada::Trainer wide(std::make_shared<mada::Mlp>(mada::MlpOptions{28 * 28, {65, 32}, 10}), fashion(), o);
+  const std::string other = ::testing::TempDir() + "/trainer_other.pt";
+  wide.save(other);
+  try {
+    trainer.load(other);
+    ADD_FAILURE() << "another model's checkpoint loaded";
+  } catch (const mada::Error& e) {
+    EXPECT_EQ(e.kind(), mada::ErrorKind::Checkpoint) << e.what();
+  }
+  EXPECT_TRUE(torch::equal(trainer.model().parameters()[0], before));
+  EXPECT_EQ(trainer.step_count(), 1);
+}
+
+TEST(Trainer, TheCnnAndTheGptTrain) {
+  torch::manual_seed(7);
+  mada::Trainer cnn(std::make_shared<mada::Cnn>(mada::CnnOptions{1, 28, 10, 8}), fashion(),
+                    options_for(OptimizerKind::Mada, 3e-3));
+  const double cnn_before = cnn.evaluate(4).loss;
+  for (int i = 0; i < 15; ++i) cnn.step();
+  EXPECT_LT(cnn.evaluate(4).loss, cnn_before);
+
+  std::string text;
+  for (int i = 0; i < 300; ++i) text += "the quick brown fox jumps over the lazy dog. ";
+  const std::string path = ::testing::TempDir() + "/gpt_corpus.txt";
+  std::ofstream(path) << text;
+  auto corpus = std::make_shared<const mada::CharCorpus>(path, 16);
+  torch::manual_seed(8);
+  auto o = options_for(OptimizerKind::Mada, 3e-3);
+  o.batch_size = 16;
+  mada::Trainer gpt(std::make_shared<mada::Gpt>(mada::GptOptions{corpus->classes(), 16, 1, 2, 32}), corpus, o);
+  const double gpt_before = gpt.evaluate(4).loss;
+  for (int i = 0; i < 40; ++i) gpt.step();
+  EXPECT_LT(gpt.evaluate(4).loss, 0.8 * gpt_before);
+}
+
+}  // namespace
