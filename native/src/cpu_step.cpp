@@ -43,23 +43,20 @@ StepScalars<T> cast_scalars(const StepScalars<double>& s, double lr, double deca
 constexpr int kLanes = 8;
 
 template <typename T, bool kWithDerivatives>
-void reduce_range(const ParamSlot& s, int64_t begin, int64_t end, double* out) {
-  const T* __restrict g = static_cast<const T*>(s.g);
-  const T* __restrict d = static_cast<const T*>(s.d);
-  const int64_t stride = s.numel;
+void reduce_elements(const int64_t count, const int64_t stride, const T* __restrict g,
+                     const T* __restrict d, double* __restrict out) {
   double acc[7][kLanes] = {};
-  int64_t i = begin;
-  for (; i + kLanes <= end; i += kLanes) {
+  int64_t i = 0;
+  for (; i + kLanes <= count; i += kLanes) {
     for (int l = 0; l < kLanes; ++l) {
       const double gi = static_cast<double>(g[i + l]);
       acc[6][l] += gi * gi;
       if (kWithDerivatives) {
-        for (int k = 0; k < 6; ++k)
-          acc[k][l] += gi * static_cast<double>(d[k * stride + i + l]);
+        for (int k = 0; k < 6; ++k) acc[k][l] += gi * static_cast<double>(d[k * stride + i + l]);
       }
     }
   }
-  for (int l = 0; i < end; ++i, ++l) {
+  for (int l = 0; i < count; ++i, ++l) {
     const double gi = static_cast<double>(g[i]);
     acc[6][l] += gi * gi;
     if (kWithDerivatives) {
@@ -73,24 +70,21 @@ void reduce_range(const ParamSlot& s, int64_t begin, int64_t end, double* out) {
   }
 }
 
+template <typename T, bool kWithDerivatives>
+void reduce_range(const ParamSlot& s, int64_t begin, int64_t end, double* out) {
+  const T* d = kWithDerivatives ? static_cast<const T*>(s.d) + begin : nullptr;
+  reduce_elements<T, kWithDerivatives>(end - begin, s.numel, static_cast<const T*>(s.g) + begin, d, out);
+}
+
+// The element loop. Buffers arrive as restrict-qualified parameters (GCC ignores restrict on
+// local pointers), so the compiler can prove they do not overlap and vectorise the loop.
 template <typename T, bool kPaper, bool kFresh>
-void update_range(const StepScalars<T>& k, T grad_scale, const ParamSlot& s, int64_t begin,
-                  int64_t end) {
-  T* __restrict p = static_cast<T*>(s.p);
-  const T* __restrict g = static_cast<const T*>(s.g);
-  T* __restrict m = static_cast<T*>(s.m);
-  T* __restrict v = static_cast<T*>(s.v);
-  T* __restrict vbar = static_cast<T*>(s.vbar);
-  T* __restrict n = static_cast<T*>(s.n);
-  T* __restrict mL = static_cast<T*>(s.mL);
-  T* __restrict gprev = static_cast<T*>(s.gprev);
-  T* __restrict d0 = static_cast<T*>(s.d);
-  T* __restrict d1 = d0 + s.numel;
-  T* __restrict d2 = d1 + s.numel;
-  T* __restrict d3 = d2 + s.numel;
-  T* __restrict d4 = d3 + s.numel;
-  T* __restrict d5 = d4 + s.numel;
-  for (int64_t i = begin; i < end; ++i) {
+void update_elements(const StepScalars<T> k, const T grad_scale, const int64_t count,
+                     T* __restrict p, const T* __restrict g, T* __restrict m, T* __restrict v,
+                     T* __restrict vbar, T* __restrict n, T* __restrict mL, T* __restrict gprev,
+                     T* __restrict d0, T* __restrict d1, T* __restrict d2, T* __restrict d3,
+                     T* __restrict d4, T* __restrict d5) {
+  for (int64_t i = 0; i < count; ++i) {
     const T gi = g[i] * grad_scale;
     T gprev_old;
     ElementState<T> st;
@@ -117,6 +111,19 @@ void update_range(const StepScalars<T>& k, T grad_scale, const ParamSlot& s, int
     d4[i] = dd.d[4];
     d5[i] = dd.d[5];
   }
+}
+
+template <typename T, bool kPaper, bool kFresh>
+void update_range(const StepScalars<T>& k, T grad_scale, const ParamSlot& s, int64_t begin,
+                  int64_t end) {
+  auto at = [begin](void* base, int64_t row, int64_t numel) {
+    return base == nullptr ? nullptr : static_cast<T*>(base) + row * numel + begin;
+  };
+  const int64_t n = s.numel;
+  update_elements<T, kPaper, kFresh>(
+      k, grad_scale, end - begin, at(s.p, 0, n), static_cast<const T*>(s.g) + begin, at(s.m, 0, n),
+      at(s.v, 0, n), at(s.vbar, 0, n), at(s.n, 0, n), at(s.mL, 0, n), at(s.gprev, 0, n),
+      at(s.d, 0, n), at(s.d, 1, n), at(s.d, 2, n), at(s.d, 3, n), at(s.d, 4, n), at(s.d, 5, n));
 }
 
 template <typename T>

@@ -9,6 +9,9 @@
 
 #if defined(__CUDACC__) || defined(__HIPCC__)
 #define MADA_HOST_DEVICE __host__ __device__ __forceinline__
+#elif defined(__GNUC__)
+// Always inlined: a call inside the CPU loop would stop it from vectorising.
+#define MADA_HOST_DEVICE inline __attribute__((always_inline))
 #else
 #define MADA_HOST_DEVICE inline
 #endif
