@@ -1,0 +1,115 @@
+// The CPU optimizer step against its peers and against this machine's memory bandwidth.
+//
+//   build/bench/mada_step_benchmark --benchmark_out=step.json --benchmark_out_format=json
+//   python3 tools/bench_table.py step.json     # the table of docs/benchmarks.md
+//
+// Arguments: {elements, threads}. Every step benchmark warms up (state allocated, allocator
+// primed) before timing, the same way for MADA and libtorch's AdamW.
+#include "parameter_list.h"
+
+#include <mada/optimizer.h>
+
+#include <ATen/Parallel.h>
+#include <benchmark/benchmark.h>
+
+#include <fstream>
+#include <memory>
+
+namespace {
+
+using mada::bench::element_count;
+using mada::bench::fill_gradients;
+using mada::bench::gpt_like_parameters;
+
+// Bytes a MADA step moves per parameter (spec, "Memory and traffic"); a fused AdamW: 28.
+constexpr double kMadaBytes = 112.0;
+
+void set_counters(benchmark::State& state, int64_t elements, double bytes_per_element) {
+  state.counters["elements"] = static_cast<double>(elements);
+  state.counters["bytes_per_second"] = benchmark::Counter(
+      bytes_per_element * static_cast<double>(elements), benchmark::Counter::kIsIterationInvariantRate);
+}
+
+// Resident set size in bytes, from /proc/self/statm.
+double resident_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  long pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE));
+}
+
+void BM_MadaStep(benchmark::State& state) {
+  at::set_num_threads(static_cast<int>(state.range(1)));
+  auto params = gpt_like_parameters(state.range(0));
+  fill_gradients(params);
+  mada::Mada opt(params, mada::MadaOptions::MADA(1e-4).grad_clip(1.0));
+  for (int i = 0; i < 3; ++i) opt.step();
+  const double rss_before = resident_bytes();
+  for (auto _ : state) opt.step();
+  set_counters(state, element_count(params), kMadaBytes);
+  double state_bytes = 0;
+  for (const auto& [key, s] : opt.state()) {
+    const auto& ms = static_cast<const mada::MadaParamState&>(*s);
+    for (const auto* t : {&ms.m, &ms.v, &ms.vbar, &ms.n, &ms.mL, &ms.gprev, &ms.d})
+      if (t->defined()) state_bytes += static_cast<double>(t->nbytes());
+  }
+  state.counters["state_bytes_per_param"] = state_bytes / static_cast<double>(element_count(params));
+  state.counters["rss_growth_bytes"] = resident_bytes() - rss_before;
+}
+
+void BM_AdamWStep(benchmark::State& state) {
+  at::set_num_threads(static_cast<int>(state.range(1)));
+  auto params = gpt_like_parameters(state.range(0));
+  fill_gradients(params);
+  torch::optim::AdamW opt(params, torch::optim::AdamWOptions(1e-4).weight_decay(0.0));
+  for (int i = 0; i < 3; ++i) opt.step();
+  for (auto _ : state) opt.step();
+  set_counters(state, element_count(params), 28.0);
+}
+
+// The bytes floor: a multi-threaded copy of MADA's per-step byte count (half read, half
+// written), so bytes_per_second is this run's memory bandwidth.
+void BM_StreamCopy(benchmark::State& state) {
+  at::set_num_threads(static_cast<int>(state.range(1)));
+  const int64_t floats = state.range(0) * static_cast<int64_t>(kMadaBytes / 8);  // each copied float: 8 bytes moved
+  auto src = torch::randn({floats});
+  auto dst = torch::empty({floats});
+  const float* s = src.data_ptr<float>();
+  float* d = dst.data_ptr<float>();
+  auto copy = [&] {
+    at::parallel_for(0, floats, 1 << 16, [&](int64_t lo, int64_t hi) { std::memcpy(d + lo, s + lo, (hi - lo) * sizeof(float)); });
+  };
+  copy();
+  for (auto _ : state) {
+    copy();
+    benchmark::ClobberMemory();
+  }
+  set_counters(state, state.range(0), kMadaBytes);
+}
+
+void sizes(benchmark::internal::Benchmark* b) {
+  for (int64_t n : {1'000'000, 10'000'000, 100'000'000})
+    for (int64_t threads : {1, 2}) b->Args({n, threads});
+  b->ArgNames({"elements", "threads"})->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(1.0);
+}
+
+BENCHMARK(BM_StreamCopy)->Apply(sizes);
+BENCHMARK(BM_MadaStep)->Apply(sizes);
+BENCHMARK(BM_AdamWStep)->Apply(sizes);
+
+// Peak memory stays flat: 1000 steps allocate nothing per step.
+void BM_MadaThousandStepsMemory(benchmark::State& state) {
+  auto params = gpt_like_parameters(1'000'000);
+  fill_gradients(params);
+  mada::Mada opt(params, mada::MadaOptions::MADA(1e-4));
+  for (int i = 0; i < 5; ++i) opt.step();
+  const double before = resident_bytes();
+  for (auto _ : state)
+    for (int i = 0; i < 1000; ++i) opt.step();
+  state.counters["rss_growth_bytes"] = resident_bytes() - before;
+}
+BENCHMARK(BM_MadaThousandStepsMemory)->Iterations(1)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
