@@ -4,43 +4,106 @@
 #include "archive_io.h"
 #include "atomic_file.h"
 
+#include <zlib.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <fstream>
+#include <iterator>
+#include <memory>
+#include <unistd.h>
 
 namespace mada {
 
 namespace detail {
 
+namespace {
+
+// Every checkpoint is an envelope around libtorch's archive: magic, payload length and CRC32
+// are checked before libtorch parses a byte. (libtorch checks no CRC, and a flipped byte in
+// its pickle can make it allocate tens of GB before it fails.)
+constexpr char kMagic[8] = {'M', 'A', 'D', 'A', 'C', 'K', 'P', '1'};
+constexpr size_t kHeader = sizeof kMagic + 8 + 4 + 4;  // magic, length, crc32, reserved
+
+void put_le(std::string& out, uint64_t v, int bytes) {
+  for (int i = 0; i < bytes; ++i) out += static_cast<char>((v >> (8 * i)) & 0xFF);
+}
+
+uint64_t get_le(const char* p, int bytes) {
+  uint64_t v = 0;
+  for (int i = 0; i < bytes; ++i) v |= uint64_t(static_cast<uint8_t>(p[i])) << (8 * i);
+  return v;
+}
+
+uint32_t crc_of(const char* data, size_t size) {
+  uLong crc = crc32(0L, Z_NULL, 0);
+  while (size > 0) {  // zlib takes uInt lengths
+    const uInt chunk = static_cast<uInt>(std::min<size_t>(size, 1u << 30));
+    crc = crc32(crc, reinterpret_cast<const Bytef*>(data), chunk);
+    data += chunk;
+    size -= chunk;
+  }
+  return static_cast<uint32_t>(crc);
+}
+
+void write_file(const std::string& path, const std::string& bytes) {
+  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "wb"), std::fclose);
+  if (!f) throw std::runtime_error(std::strerror(errno));
+  if (std::fwrite(bytes.data(), 1, bytes.size(), f.get()) != bytes.size() || std::fflush(f.get()) != 0 ||
+      ::fsync(::fileno(f.get())) != 0)
+    throw std::runtime_error(std::strerror(errno));
+}
+
+}  // namespace
+
 void save_archive(torch::serialize::OutputArchive& archive, const std::string& path) {
-  write_atomically(path, [&](const std::string& tmp) { archive.save_to(tmp); });
+  const std::string bytes = save_archive_bytes(archive);
+  write_atomically(path, [&](const std::string& tmp) { write_file(tmp, bytes); });
 }
 
 std::string save_archive_bytes(torch::serialize::OutputArchive& archive) {
-  std::string bytes;
-  archive.save_to([&bytes](const void* data, size_t size) {
-    bytes.append(static_cast<const char*>(data), size);
+  std::string payload;
+  archive.save_to([&payload](const void* data, size_t size) {
+    payload.append(static_cast<const char*>(data), size);
     return size;
   });
-  return bytes;
+  std::string bytes(kMagic, sizeof kMagic);
+  put_le(bytes, payload.size(), 8);
+  put_le(bytes, crc_of(payload.data(), payload.size()), 4);
+  put_le(bytes, 0, 4);
+  return bytes + payload;
 }
 
 torch::serialize::InputArchive open_archive(const std::string& path) {
-  if (!std::ifstream(path, std::ios::binary).good()) fail(ErrorKind::Io, "cannot open checkpoint '" + path + "'");
-  torch::serialize::InputArchive archive;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail(ErrorKind::Io, "cannot open checkpoint '" + path + "'");
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) fail(ErrorKind::Io, "cannot read checkpoint '" + path + "'");
   try {
-    archive.load_from(path);
-  } catch (const c10::Error& e) {
-    fail(ErrorKind::Checkpoint, "'" + path + "' is not a readable checkpoint: " + e.what_without_backtrace());
+    return open_archive_bytes(bytes.data(), bytes.size());
+  } catch (const Error& e) {
+    fail(e.kind(), "'" + path + "': " + e.what());
   }
-  return archive;
 }
 
 torch::serialize::InputArchive open_archive_bytes(const char* data, size_t size) {
   if (data == nullptr && size != 0) fail(ErrorKind::InvalidArgument, "checkpoint bytes are null");
+  if (size < kHeader || std::memcmp(data, kMagic, sizeof kMagic) != 0)
+    fail(ErrorKind::Checkpoint, "not a MADA checkpoint (no MADACKP1 header)");
+  const uint64_t length = get_le(data + 8, 8);
+  if (length != size - kHeader)
+    fail(ErrorKind::Checkpoint, "checkpoint is truncated or has trailing bytes: the header promises " +
+                                    std::to_string(length) + " bytes, " + std::to_string(size - kHeader) +
+                                    " follow it");
+  if (get_le(data + 16, 4) != crc_of(data + kHeader, length))
+    fail(ErrorKind::Checkpoint, "checkpoint is corrupt: its CRC32 does not match its contents");
   torch::serialize::InputArchive archive;
   try {
-    archive.load_from(data, size);
+    archive.load_from(data + kHeader, length);
   } catch (const c10::Error& e) {
-    fail(ErrorKind::Checkpoint, std::string("the buffer is not a readable checkpoint: ") + e.what_without_backtrace());
+    fail(ErrorKind::Checkpoint, std::string("not a readable checkpoint: ") + e.what_without_backtrace());
   }
   return archive;
 }

@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <sstream>
 
 namespace mada {
@@ -267,55 +266,6 @@ namespace {
 
 constexpr int64_t kFormatVersion = 1;
 
-// libtorch's archive reader does not verify the zip CRCs, so a flipped byte in tensor data
-// would load silently. Every entry is hashed (with its key) and the sum stored beside them;
-// the sum is order-free because save and load visit entries in different orders.
-class Checksum {
- public:
-  void add(const std::string& key, const torch::Tensor& t) {
-    uint64_t h = 1469598103934665603ull;
-    auto mix = [&h](const unsigned char* p, size_t n) {
-      for (size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 1099511628211ull;
-    };
-    mix(reinterpret_cast<const unsigned char*>(key.data()), key.size());
-    const torch::Tensor c = t.contiguous();
-    const int64_t dtype = static_cast<int64_t>(c.scalar_type()), numel = c.numel();
-    mix(reinterpret_cast<const unsigned char*>(&dtype), sizeof dtype);
-    mix(reinterpret_cast<const unsigned char*>(&numel), sizeof numel);
-    // Whole words, then the tail: fast enough for GB-sized states.
-    const auto* bytes = static_cast<const unsigned char*>(c.data_ptr());
-    const size_t size = static_cast<size_t>(c.nbytes());
-    size_t i = 0;
-    for (; i + 8 <= size; i += 8) {
-      uint64_t w;
-      std::memcpy(&w, bytes + i, 8);
-      h = (h ^ w) * 1099511628211ull;
-      h ^= h >> 29;
-    }
-    mix(bytes + i, size - i);
-    sum_ += h;
-  }
-  int64_t value() const { return static_cast<int64_t>(sum_); }
-
- private:
-  uint64_t sum_ = 0;
-};
-
-// Writes entries and hashes them.
-class Writer {
- public:
-  explicit Writer(torch::serialize::OutputArchive& archive) : archive_(archive) {}
-  void put(const std::string& key, const torch::Tensor& t) {
-    archive_.write(key, t);
-    sum_.add(key, t);
-  }
-  void finish() { archive_.write("mada_checksum", torch::tensor({sum_.value()}, torch::kLong)); }
-
- private:
-  torch::serialize::OutputArchive& archive_;
-  Checksum sum_;
-};
-
 torch::Tensor doubles(const std::vector<double>& v) {
   return torch::tensor(v, torch::kDouble);
 }
@@ -337,31 +287,14 @@ torch::Tensor* buffer_of(MadaParamState& s, size_t b) {
   return all[b];
 }
 
-// Reads entries and hashes them; verify() compares with the stored sum.
-class Reader {
- public:
-  explicit Reader(torch::serialize::InputArchive& archive) : archive_(archive) {}
-  torch::Tensor get(const std::string& key) {
-    torch::Tensor t;
-    if (!archive_.try_read(key, t)) fail(ErrorKind::Checkpoint, "checkpoint has no entry '" + key + "'");
-    sum_.add(key, t);
-    return t;
-  }
-  void verify() {
-    torch::Tensor stored;
-    if (!archive_.try_read("mada_checksum", stored) || stored.scalar_type() != torch::kLong ||
-        stored.numel() != 1 || stored.item<int64_t>() != sum_.value())
-      fail(ErrorKind::Checkpoint, "checkpoint is corrupt: its checksum does not match its contents");
-  }
+torch::Tensor read_entry(torch::serialize::InputArchive& archive, const std::string& key) {
+  torch::Tensor t;
+  if (!archive.try_read(key, t)) fail(ErrorKind::Checkpoint, "checkpoint has no entry '" + key + "'");
+  return t;
+}
 
- private:
-  torch::serialize::InputArchive& archive_;
-  Checksum sum_;
-};
 
-torch::Tensor read_entry(Reader& archive, const std::string& key) { return archive.get(key); }
-
-torch::Tensor read_entry(Reader& archive, const std::string& key, torch::ScalarType dtype,
+torch::Tensor read_entry(torch::serialize::InputArchive& archive, const std::string& key, torch::ScalarType dtype,
                          int64_t numel) {
   torch::Tensor t = read_entry(archive, key);
   if (t.scalar_type() != dtype || t.numel() != numel) {
@@ -373,7 +306,7 @@ torch::Tensor read_entry(Reader& archive, const std::string& key, torch::ScalarT
   return t.contiguous();
 }
 
-Coefficients read_coefficients(Reader& archive, const std::string& key) {
+Coefficients read_coefficients(torch::serialize::InputArchive& archive, const std::string& key) {
   torch::Tensor t = read_entry(archive, key, torch::kDouble, 6);
   Coefficients c;
   for (std::size_t k = 0; k < kCoefficientCount; ++k) c[k] = t[k].item<double>();
@@ -382,8 +315,7 @@ Coefficients read_coefficients(Reader& archive, const std::string& key) {
 
 }  // namespace
 
-void Mada::save(torch::serialize::OutputArchive& out) const {
-  Writer archive(out);
+void Mada::save(torch::serialize::OutputArchive& archive) const {
   std::vector<double> lrs, decays, prev;
   std::vector<int64_t> sizes, has_state;
   for (size_t gi = 0; gi < param_groups_.size(); ++gi) {
@@ -394,16 +326,16 @@ void Mada::save(torch::serialize::OutputArchive& out) const {
     prev.push_back(gi < prev_lr_.size() ? prev_lr_[gi] : 0.0);
     sizes.push_back(static_cast<int64_t>(group.params().size()));
   }
-  archive.put("mada_format", int64s({kFormatVersion}));
-  archive.put("mada_mode", int64s({static_cast<int64_t>(options().mode())}));
-  archive.put("mada_step", int64s({t_, skipped_}));
-  archive.put("mada_q", coefficient_tensor(q_));
-  archive.put("mada_h", coefficient_tensor(h_));
-  archive.put("mada_grad_norm", doubles({grad_norm_}));
-  archive.put("groups_lr", doubles(lrs));
-  archive.put("groups_weight_decay", doubles(decays));
-  archive.put("groups_prev_lr", doubles(prev));
-  archive.put("groups_size", int64s(sizes));
+  archive.write("mada_format", int64s({kFormatVersion}));
+  archive.write("mada_mode", int64s({static_cast<int64_t>(options().mode())}));
+  archive.write("mada_step", int64s({t_, skipped_}));
+  archive.write("mada_q", coefficient_tensor(q_));
+  archive.write("mada_h", coefficient_tensor(h_));
+  archive.write("mada_grad_norm", doubles({grad_norm_}));
+  archive.write("groups_lr", doubles(lrs));
+  archive.write("groups_weight_decay", doubles(decays));
+  archive.write("groups_prev_lr", doubles(prev));
+  archive.write("groups_size", int64s(sizes));
   size_t index = 0;
   std::vector<int64_t> numels;
   for (const auto& group : param_groups_) {
@@ -415,19 +347,17 @@ void Mada::save(torch::serialize::OutputArchive& out) const {
         auto& s = static_cast<MadaParamState&>(*it->second);
         for (size_t b = 0; b < std::size(kBuffers); ++b) {
           const torch::Tensor& t = *buffer_of(s, b);
-          if (t.defined()) archive.put(state_entry(index, kBuffers[b]), t.reshape({-1}));
+          if (t.defined()) archive.write(state_entry(index, kBuffers[b]), t.reshape({-1}));
         }
       }
       ++index;
     }
   }
-  archive.put("params_numel", int64s(numels));
-  archive.put("params_has_state", int64s(has_state));
-  archive.finish();
+  archive.write("params_numel", int64s(numels));
+  archive.write("params_has_state", int64s(has_state));
 }
 
-void Mada::load(torch::serialize::InputArchive& in) {
-  Reader archive(in);
+void Mada::load(torch::serialize::InputArchive& archive) {
   const MadaOptions& o = options();
   // Read and check everything into locals first: a bad archive changes nothing.
   const torch::Tensor format = read_entry(archive, "mada_format", torch::kLong, 1);
@@ -485,7 +415,6 @@ void Mada::load(torch::serialize::InputArchive& in) {
     check_state(*s, p, o.mode(), "parameter " + std::to_string(i), ErrorKind::Checkpoint);
     states[i] = std::move(s);
   }
-  archive.verify();
   for (std::size_t k = 0; k < kCoefficientCount; ++k) {
     if (!std::isfinite(q[k]) || !std::isfinite(h[k]))
       fail(ErrorKind::Checkpoint, "checkpoint coefficients are not finite");

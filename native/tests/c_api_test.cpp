@@ -20,7 +20,7 @@ std::string last_error() {
 
 struct Tensor {
   explicit Tensor(const std::vector<float>& data, std::vector<int64_t> shape) {
-    EXPECT_EQ(mada_tensor_create(data.data(), shape.data(), shape.size(), &handle), MADA_OK) << last_error();
+    EXPECT_EQ(mada_tensor_create(data.data(), data.size(), shape.data(), shape.size(), &handle), MADA_OK) << last_error();
   }
   ~Tensor() { mada_tensor_destroy(handle); }
   std::vector<float> read() const {
@@ -97,7 +97,7 @@ TEST(CApi, TensorsCopyInAndOutWithShapeQueries) {
   EXPECT_EQ(t.read(), (std::vector<float>{6, 5, 4, 3, 2, 1}));
   const int64_t negative[] = {-1};
   mada_tensor* bad = nullptr;
-  EXPECT_EQ(mada_tensor_create(fresh, negative, 1, &bad), MADA_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(mada_tensor_create(fresh, 6, negative, 1, &bad), MADA_ERROR_INVALID_ARGUMENT);
   EXPECT_EQ(bad, nullptr);
 }
 

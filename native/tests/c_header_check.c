@@ -15,8 +15,8 @@ int main(void) {
   if (mada_abi_version() != MADA_ABI_VERSION) return 1;
   if (mada_options_preset(MADA_PRESET_MADA, &options) != MADA_OK) return 2;
   if (mada_optimizer_create(&options, &optimizer) != MADA_OK) return 3;
-  if (mada_tensor_create(x, shape, 1, &param) != MADA_OK) return 4;
-  if (mada_tensor_create(g, shape, 1, &grad) != MADA_OK) return 5;
+  if (mada_tensor_create(x, 3, shape, 1, &param) != MADA_OK) return 4;
+  if (mada_tensor_create(g, 3, shape, 1, &grad) != MADA_OK) return 5;
   if (mada_optimizer_add_group(optimizer, &param, 1, 1e-2, 0.0) != MADA_OK) return 6;
   if (mada_optimizer_step(optimizer, &grad, 1) != MADA_OK) return 7;
   if (mada_optimizer_coefficients(optimizer, &q) != MADA_OK) return 8;

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 namespace {
 
@@ -114,6 +115,16 @@ TEST_F(BadCheckpoint, CorruptBytesAreRefused) {
   const std::string truncated = good_.substr(0, good_.size() / 2);
   expect_refused([&](mada::Mada& o) { mada::load_from_bytes(o, truncated.data(), truncated.size()); },
                  ErrorKind::Checkpoint);
+  // Any single flipped byte, wherever it falls (header, pickle, tensor data), is refused.
+  for (size_t i = 0; i < good_.size(); i += 37) {
+    std::string flipped = good_;
+    flipped[i] ^= 0x01;
+    expect_refused([&](mada::Mada& o) { mada::load_from_bytes(o, flipped.data(), flipped.size()); },
+                   ErrorKind::Checkpoint);
+  }
+  const std::string appended = good_ + "x";
+  expect_refused([&](mada::Mada& o) { mada::load_from_bytes(o, appended.data(), appended.size()); },
+                 ErrorKind::Checkpoint);
   const std::string noise(1000, 'x');
   expect_refused([&](mada::Mada& o) { mada::load_from_bytes(o, noise.data(), noise.size()); },
                  ErrorKind::Checkpoint);
@@ -151,6 +162,14 @@ TEST_F(BadCheckpoint, MissingAndCorruptFilesAreRefused) {
   const std::string path = ::testing::TempDir() + "/mada_corrupt.pt";
   std::ofstream(path, std::ios::binary) << good_.substr(0, 100);
   expect_refused([&](mada::Mada& o) { mada::load_checkpoint(o, path); }, ErrorKind::Checkpoint);
+}
+
+TEST_F(BadCheckpoint, AFileHoldsExactlyTheBytesOfTheBuffer) {
+  const std::string path = ::testing::TempDir() + "/mada_same_bytes.pt";
+  mada::save_checkpoint(*opt_, path);
+  std::ifstream in(path, std::ios::binary);
+  const std::string file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(file, good_);
 }
 
 TEST_F(BadCheckpoint, SavingIntoAMissingFolderFailsCleanly) {

@@ -38,7 +38,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a signature or a struct layout below changes. */
-#define MADA_ABI_VERSION 2
+#define MADA_ABI_VERSION 3
 
 typedef enum mada_status {
   MADA_OK = 0,
@@ -196,7 +196,7 @@ MADA_API size_t mada_last_error(char* buffer, size_t capacity);
 
 /* Options --------------------------------------------------------------------------------- */
 
-/* Fills *out with a preset's defaults (the authors' values; lr 1e-3). */
+/* Fills *out with a preset's defaults (the authors' values; lr 1e-3, Lion 1e-4). */
 MADA_API MADA_MUST_USE mada_status mada_options_preset(mada_preset preset, mada_options* out);
 
 /* Checks every field; MADA_ERROR_INVALID_ARGUMENT names the first bad one. */
@@ -204,10 +204,11 @@ MADA_API MADA_MUST_USE mada_status mada_options_validate(const mada_options* opt
 
 /* Tensors --------------------------------------------------------------------------------- */
 
-/* A new tensor of the given shape holding a copy of data (prod(shape) floats, row-major).
- * ndim may be 0 (a scalar). Free with mada_tensor_destroy. */
-MADA_API MADA_MUST_USE mada_status mada_tensor_create(const float* data, const int64_t* shape,
-                                                      size_t ndim, mada_tensor** out);
+/* A new tensor of the given shape holding a copy of data (count floats, row-major; count must
+ * equal prod(shape)). ndim may be 0 (a scalar). Free with mada_tensor_destroy. */
+MADA_API MADA_MUST_USE mada_status mada_tensor_create(const float* data, size_t count,
+                                                      const int64_t* shape, size_t ndim,
+                                                      mada_tensor** out);
 MADA_API void mada_tensor_destroy(mada_tensor* tensor);
 
 /* Number of elements. */

@@ -21,7 +21,8 @@ void require_count(const mada_tensor* t, size_t count) {
 
 extern "C" {
 
-mada_status mada_tensor_create(const float* data, const int64_t* shape, size_t ndim, mada_tensor** out) {
+mada_status mada_tensor_create(const float* data, size_t count, const int64_t* shape, size_t ndim,
+                               mada_tensor** out) {
   return guarded([&] {
     require_non_null(out, "out");
     if (ndim > 0) require_non_null(shape, "shape");
@@ -31,6 +32,9 @@ mada_status mada_tensor_create(const float* data, const int64_t* shape, size_t n
       if (sizes[i] < 0) fail(ErrorKind::InvalidArgument, "shape[" + std::to_string(i) + "] is negative");
       numel *= sizes[i];
     }
+    if (static_cast<size_t>(numel) != count)
+      fail(ErrorKind::InvalidArgument, "count " + std::to_string(count) + " differs from the shape's " +
+                                           std::to_string(numel) + " elements");
     if (numel > 0) require_non_null(data, "data");
     auto handle = std::make_unique<mada_tensor>();
     handle->tensor = torch::empty(sizes, torch::kFloat);
