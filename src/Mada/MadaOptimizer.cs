@@ -1,0 +1,241 @@
+using Mada.Native;
+
+namespace Mada;
+
+/// <summary>
+/// A MADA optimizer: an Adam-family update whose six coefficients learn by hypergradient
+/// descent. Add parameter tensors in groups, then call <see cref="Step"/> with one gradient per
+/// parameter. A failed call changes nothing. Not thread-safe: use one optimizer from one thread
+/// at a time.
+/// </summary>
+public sealed unsafe class MadaOptimizer : IDisposable
+{
+    private readonly OptimizerHandle handle;
+
+    /// <summary>An optimizer with no parameters yet.</summary>
+    /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
+    public MadaOptimizer(MadaOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var native = options.ToNative();
+        nint pointer;
+        Ensure.Ok(NativeMethods.mada_optimizer_create(&native, &pointer));
+        handle = new OptimizerHandle(pointer);
+        Options = options;
+    }
+
+    /// <summary>The options the optimizer was created with.</summary>
+    public MadaOptions Options { get; }
+
+    /// <summary>Number of parameter groups.</summary>
+    public int GroupCount
+    {
+        get
+        {
+            using var lease = Lease();
+            nuint count;
+            Ensure.Ok(NativeMethods.mada_optimizer_group_count(lease.Pointer, &count));
+            return checked((int)count);
+        }
+    }
+
+    /// <summary>Number of parameter tensors over all groups; <see cref="Step"/> takes this many gradients.</summary>
+    public int ParameterCount
+    {
+        get
+        {
+            using var lease = Lease();
+            nuint count;
+            Ensure.Ok(NativeMethods.mada_optimizer_param_count(lease.Pointer, &count));
+            return checked((int)count);
+        }
+    }
+
+    /// <summary>The coefficients the last update used (before the first: the projected initial ones).</summary>
+    public Coefficients Coefficients
+    {
+        get
+        {
+            using var lease = Lease();
+            mada_coefficients native;
+            Ensure.Ok(NativeMethods.mada_optimizer_coefficients(lease.Pointer, &native));
+            return Coefficients.FromNative(native);
+        }
+    }
+
+    /// <summary>The last hypergradient, before clipping (zeros before the second update).</summary>
+    public Coefficients Hypergradient
+    {
+        get
+        {
+            using var lease = Lease();
+            mada_coefficients native;
+            Ensure.Ok(NativeMethods.mada_optimizer_hypergradient(lease.Pointer, &native));
+            return Coefficients.FromNative(native);
+        }
+    }
+
+    /// <summary>Updates done so far.</summary>
+    public long StepCount
+    {
+        get
+        {
+            using var lease = Lease();
+            long count;
+            Ensure.Ok(NativeMethods.mada_optimizer_step_count(lease.Pointer, &count));
+            return count;
+        }
+    }
+
+    /// <summary>Steps skipped for non-finite gradients under <see cref="NonFinitePolicy.Skip"/>.</summary>
+    public long SkippedSteps
+    {
+        get
+        {
+            using var lease = Lease();
+            long count;
+            Ensure.Ok(NativeMethods.mada_optimizer_skipped_steps(lease.Pointer, &count));
+            return count;
+        }
+    }
+
+    /// <summary>Global L2 norm of the last update's gradient, before clipping.</summary>
+    public double GradNorm
+    {
+        get
+        {
+            using var lease = Lease();
+            double norm;
+            Ensure.Ok(NativeMethods.mada_optimizer_grad_norm(lease.Pointer, &norm));
+            return norm;
+        }
+    }
+
+    /// <summary>Adds a parameter group with the options' default lr and weight decay.</summary>
+    public void AddGroup(IReadOnlyList<Tensor> parameters) => AddGroup(parameters, Options.Lr, Options.WeightDecay);
+
+    /// <summary>
+    /// Adds a parameter group with its own lr and decoupled weight decay. The optimizer keeps its
+    /// own reference to each tensor, so disposing them afterwards is allowed.
+    /// </summary>
+    public void AddGroup(IReadOnlyList<Tensor> parameters, double lr, double weightDecay)
+    {
+        using var lease = Lease();
+        using var tensors = new TensorListLease(parameters, allowNull: false, nameof(parameters));
+        fixed (nint* pointers = tensors.Pointers)
+        {
+            Ensure.Ok(NativeMethods.mada_optimizer_add_group(
+                lease.Pointer, pointers, (nuint)tensors.Pointers.Length, lr, weightDecay));
+        }
+    }
+
+    /// <summary>The learning rate of a group.</summary>
+    public double GetLr(int group)
+    {
+        using var lease = Lease();
+        double lr;
+        Ensure.OkInRange(NativeMethods.mada_optimizer_get_lr(lease.Pointer, GroupIndex(group), &lr), nameof(group));
+        return lr;
+    }
+
+    /// <summary>Sets the learning rate of a group for the next steps (a schedule).</summary>
+    public void SetLr(int group, double lr)
+    {
+        using var lease = Lease();
+        // The status cannot say which argument was bad: ask about the group first, so an unknown
+        // group is out of range and a bad lr a plain argument error, each with the library's message.
+        double current;
+        Ensure.OkInRange(NativeMethods.mada_optimizer_get_lr(lease.Pointer, GroupIndex(group), &current), nameof(group));
+        Ensure.Ok(NativeMethods.mada_optimizer_set_lr(lease.Pointer, GroupIndex(group), lr));
+    }
+
+    /// <summary>
+    /// One update. <paramref name="gradients"/>[i] is the gradient of parameter i in the order
+    /// they were added, of the same shape; null means that parameter has no gradient this step.
+    /// </summary>
+    /// <exception cref="ArgumentException">Wrong count or shape.</exception>
+    /// <exception cref="NonFiniteGradientException">A gradient holds NaN or infinity and the policy is <see cref="NonFinitePolicy.Error"/>.</exception>
+    public void Step(IReadOnlyList<Tensor?> gradients)
+    {
+        using var lease = Lease();
+        using var tensors = new TensorListLease(gradients, allowNull: true, nameof(gradients));
+        fixed (nint* pointers = tensors.Pointers)
+        {
+            Ensure.Ok(NativeMethods.mada_optimizer_step(lease.Pointer, pointers, (nuint)tensors.Pointers.Length));
+        }
+    }
+
+    /// <summary>Writes a checkpoint (coefficients, step count, all state) to a file, atomically.</summary>
+    /// <exception cref="IOException">The file could not be written.</exception>
+    public void Save(string path)
+    {
+        byte[] utf8 = Utf8Path.Encode(path, nameof(path));
+        using var lease = Lease();
+        fixed (byte* pathBytes = utf8)
+        {
+            Ensure.Ok(NativeMethods.mada_optimizer_save(lease.Pointer, pathBytes));
+        }
+    }
+
+    /// <summary>Restores a checkpoint written by <see cref="Save"/>; checked whole before anything changes.</summary>
+    /// <exception cref="IOException">The file could not be read.</exception>
+    /// <exception cref="CheckpointException">The file is corrupt or belongs to another model or mode.</exception>
+    public void Load(string path)
+    {
+        byte[] utf8 = Utf8Path.Encode(path, nameof(path));
+        using var lease = Lease();
+        fixed (byte* pathBytes = utf8)
+        {
+            Ensure.Ok(NativeMethods.mada_optimizer_load(lease.Pointer, pathBytes));
+        }
+    }
+
+    /// <summary>The checkpoint <see cref="Save"/> would write, in memory.</summary>
+    public byte[] SaveToBytes()
+    {
+        using var lease = Lease();
+        nuint size;
+        var status = NativeMethods.mada_optimizer_save_buffer(lease.Pointer, null, 0, &size);
+        while (true)
+        {
+            if (status != mada_status.MADA_ERROR_BUFFER_TOO_SMALL)
+            {
+                Ensure.Ok(status);
+            }
+            byte[] buffer = new byte[checked((int)size)];
+            fixed (byte* bytes = buffer)
+            {
+                status = NativeMethods.mada_optimizer_save_buffer(lease.Pointer, bytes, (nuint)buffer.Length, &size);
+            }
+            if (status == mada_status.MADA_OK)
+            {
+                return size == (nuint)buffer.Length ? buffer : buffer[..checked((int)size)];
+            }
+        }
+    }
+
+    /// <summary>Restores a checkpoint made by <see cref="SaveToBytes"/>; checked whole before anything changes.</summary>
+    /// <exception cref="CheckpointException">The data is corrupt or belongs to another model or mode.</exception>
+    public void LoadFromBytes(ReadOnlySpan<byte> checkpoint)
+    {
+        using var lease = Lease();
+        byte empty = 0;
+        fixed (byte* bytes = checkpoint)
+        {
+            Ensure.Ok(NativeMethods.mada_optimizer_load_buffer(
+                lease.Pointer, checkpoint.IsEmpty ? &empty : bytes, (nuint)checkpoint.Length));
+        }
+    }
+
+    /// <summary>Destroys the native optimizer; the parameter tensors stay valid.</summary>
+    public void Dispose() => handle.Dispose();
+
+    private HandleLease Lease()
+    {
+        ObjectDisposedException.ThrowIf(handle.IsClosed, this);
+        return handle.Lease();
+    }
+
+    // A negative index wraps to a huge one, which the library rejects with its own message.
+    private static nuint GroupIndex(int group) => unchecked((nuint)group);
+}

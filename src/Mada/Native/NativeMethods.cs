@@ -1,0 +1,8 @@
+namespace Mada.Native;
+
+// The generated part (bindings/Mada.Native.g.cs) holds the imports. This part makes sure the
+// resolver that finds libmada is in place before the first of them binds.
+internal static partial class NativeMethods
+{
+    static NativeMethods() => NativeLibraryLoader.Register();
+}

@@ -1,0 +1,132 @@
+using Mada.Bindings.Generator;
+
+namespace Mada.Tests.Bindings;
+
+/// <summary>The generator on small headers written here: what it keeps, how it maps types, how it fails.</summary>
+public sealed class GeneratorTests : IDisposable
+{
+    private readonly string directory = Directory.CreateTempSubdirectory("mada-generator-").FullName;
+
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+
+    [Fact]
+    public void KeepsOnlyPrefixedDeclarationsSpelledInTheHeaderItself()
+    {
+        File.WriteAllText(Path.Combine(directory, "included.h"), "int mada_from_included_header(void);\n");
+        var header = Read("""
+            #include "included.h"
+            int other_function(void);
+            int mada_kept(void);
+            enum other_enum { OTHER_A };
+            """);
+
+        Assert.Equal(["mada_kept"], header.Functions.Select(f => f.Name));
+        Assert.Empty(header.Enums);
+    }
+
+    [Fact]
+    public void MapsCTypesToBlittableCSharpTypes()
+    {
+        var header = Read("""
+            #include <stddef.h>
+            #include <stdint.h>
+            typedef struct mada_thing mada_thing;
+            typedef struct mada_pair { int32_t first; double second; } mada_pair;
+            int64_t mada_f(mada_thing* thing, mada_thing** out, mada_thing* const* list, const char* path,
+                           size_t count, uint8_t* bytes, const float* values, mada_pair* pair, uint32_t flags);
+            """);
+
+        var function = Assert.Single(header.Functions);
+        Assert.Equal("long", function.ReturnType);
+        Assert.Equal(
+            ["nint", "nint*", "nint*", "byte*", "nuint", "byte*", "float*", "mada_pair*", "uint"],
+            function.Parameters.Select(p => p.CSharpType));
+        Assert.Equal(
+            "int64_t mada_f(mada_thing* thing, mada_thing** out, mada_thing* const* list, const char* path, " +
+            "size_t count, uint8_t* bytes, const float* values, mada_pair* pair, uint32_t flags);",
+            function.CSignature);
+    }
+
+    [Fact]
+    public void ReadsStructLayoutEnumValuesAndIntegerDefines()
+    {
+        var header = Read("""
+            #include <stdint.h>
+            #define MADA_ANSWER 42
+            #define MADA_MASK 0x10u
+            #define MADA_NOT_A_NUMBER __attribute__((unused))
+            typedef enum mada_color { MADA_RED = 1, MADA_GREEN = 4 } mada_color;
+            typedef struct mada_mixed { uint8_t small; double wide; mada_color color; } mada_mixed;
+            """);
+
+        Assert.Equal(
+            [new NativeConstant("MADA_ANSWER", "int", "42", "#define MADA_ANSWER 42"),
+             new NativeConstant("MADA_MASK", "uint", "16", "#define MADA_MASK 0x10u")],
+            header.Constants);
+        var color = Assert.Single(header.Enums);
+        Assert.Equal([("MADA_RED", "1"), ("MADA_GREEN", "4")], color.Members.Select(m => (m.Name, m.Value)));
+        var mixed = Assert.Single(header.Structs);
+        Assert.Equal(24, mixed.Size);
+        Assert.Equal([("small", 0L), ("wide", 8L), ("color", 16L)], mixed.Fields.Select(f => (f.Name, f.Offset)));
+    }
+
+    [Fact]
+    public void EscapesParametersNamedLikeCSharpKeywords()
+    {
+        string text = Generate("void mada_g(int params, int out);\n");
+
+        Assert.Contains("internal static partial void mada_g(int @params, int @out);", text, StringComparison.Ordinal);
+        Assert.Contains("// void mada_g(int params, int out);", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void IsDeterministic()
+    {
+        const string Source = "typedef enum mada_e { MADA_E0 } mada_e;\nmada_e mada_h(double x);\n";
+        Assert.Equal(Generate(Source), Generate(Source));
+    }
+
+    [Fact]
+    public void ErrorDiagnosticsFailWithClangsMessage()
+    {
+        var error = Assert.Throws<GeneratorException>(() => Read("int mada_broken(;\n"));
+
+        Assert.Contains("error", error.Message, StringComparison.Ordinal);
+        Assert.Contains("test.h:1", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MissingHeaderNamesThePath()
+    {
+        var error = Assert.Throws<GeneratorException>(
+            () => BindingGenerator.Read(Path.Combine(directory, "absent.h"), Options()));
+
+        Assert.Contains("absent.h", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("long mada_f(void);", "'long'")]
+    [InlineData("int mada_f(int count, ...);", "variadic")]
+    [InlineData("typedef struct mada_s { int bits : 3; } mada_s;", "bit-field")]
+    [InlineData("typedef struct mada_s { int values[4]; } mada_s;", "int[4]")]
+    [InlineData("typedef struct mada_opaque mada_opaque; void mada_f(mada_opaque value);", "opaque")]
+    public void RefusesWhatHasNoExactCSharpTwin(string source, string expectedInMessage)
+    {
+        var error = Assert.Throws<GeneratorException>(() => Read(source));
+
+        Assert.Contains(expectedInMessage, error.Message, StringComparison.Ordinal);
+    }
+
+    private NativeHeader Read(string source) => BindingGenerator.Read(WriteHeader(source), Options());
+
+    private string Generate(string source) => BindingGenerator.Generate(WriteHeader(source), Options());
+
+    private string WriteHeader(string source)
+    {
+        string path = Path.Combine(directory, "test.h");
+        File.WriteAllText(path, source);
+        return path;
+    }
+
+    private static BindingOptions Options() => new() { SourceName = "test.h" };
+}
