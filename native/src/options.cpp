@@ -79,28 +79,18 @@ MadaOptions MadaOptions::AdamW(double lr, double weight_decay) {
   return Adam(lr).weight_decay(weight_decay);
 }
 
-MadaOptions MadaOptions::AVGrad(double lr) {
+namespace {
+// Adam's point with one coefficient moved: the spec's other fixed points.
+MadaOptions adam_with(double lr, Coefficient k, double value) {
   Coefficients q = adam_point();
-  q.rho = 0.0;
-  return Adam(lr).q0(q);
+  q[static_cast<std::size_t>(k)] = value;
+  return MadaOptions::Adam(lr).q0(q);
 }
+}  // namespace
 
-MadaOptions MadaOptions::Yogi(double lr) {
-  Coefficients q = adam_point();
-  q.c = 0.0;
-  return Adam(lr).q0(q);
-}
-
-MadaOptions MadaOptions::Adan(double lr) {
-  Coefficients q = adam_point();
-  q.beta3 = 0.08;
-  return Adam(lr).q0(q);
-}
-
-MadaOptions MadaOptions::Lion(double lr) {
-  Coefficients q = adam_point();
-  q.gamma = 0.0;
-  return Adam(lr).q0(q);
-}
+MadaOptions MadaOptions::AVGrad(double lr) { return adam_with(lr, Coefficient::Rho, 0.0); }
+MadaOptions MadaOptions::Yogi(double lr) { return adam_with(lr, Coefficient::C, 0.0); }
+MadaOptions MadaOptions::Adan(double lr) { return adam_with(lr, Coefficient::Beta3, 0.08); }
+MadaOptions MadaOptions::Lion(double lr) { return adam_with(lr, Coefficient::Gamma, 0.0); }
 
 }  // namespace mada
