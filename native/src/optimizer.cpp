@@ -31,22 +31,23 @@ Coefficients project(Coefficients q, const MadaOptions& o) {
   return q;
 }
 
-std::string state_key(const torch::Tensor& p) {
-  return c10::guts::to_string(p.unsafeGetTensorImpl());
-}
-
-std::string where(size_t group, size_t index) {
-  std::ostringstream s;
-  s << "parameter " << index << " of group " << group;
-  return s.str();
-}
+// Names a parameter in messages; built only when there is something to report.
+struct Where {
+  size_t group, index;
+  operator std::string() const {
+    return "parameter " + std::to_string(index) + " of group " + std::to_string(group);
+  }
+};
+std::string operator+(const Where& w, const char* s) { return std::string(w) + s; }
+std::ostream& operator<<(std::ostream& o, const Where& w) { return o << std::string(w); }
 
 // fp64 parameters keep fp64 state (the finite-difference checks need it); all others fp32.
 torch::ScalarType state_dtype(const torch::Tensor& p) {
   return p.scalar_type() == torch::kDouble ? torch::kDouble : torch::kFloat;
 }
 
-void check_param(const torch::Tensor& p, const std::string& name) {
+template <typename Name>
+void check_param(const torch::Tensor& p, const Name& name) {
   if (!p.defined()) fail(ErrorKind::InvalidArgument, name + " is an undefined tensor");
   if (!p.device().is_cpu())
     fail(ErrorKind::Unsupported, name + " is on " + p.device().str() +
@@ -57,7 +58,7 @@ void check_param(const torch::Tensor& p, const std::string& name) {
   if (!p.is_contiguous()) fail(ErrorKind::InvalidArgument, name + " is not contiguous");
 }
 
-void check_grad(const torch::Tensor& g, const torch::Tensor& p, const std::string& name) {
+void check_grad(const torch::Tensor& g, const torch::Tensor& p, const Where& name) {
   if (g.layout() != torch::kStrided)
     fail(ErrorKind::InvalidArgument, name + ": sparse gradients are not supported");
   if (g.sizes() != p.sizes()) {
@@ -88,8 +89,9 @@ MadaParamState new_state(const torch::Tensor& p, Mode mode) {
   return s;
 }
 
-void check_state(const MadaParamState& s, const torch::Tensor& p, Mode mode,
-                 const std::string& name, ErrorKind kind) {
+template <typename Name>
+void check_state(const MadaParamState& s, const torch::Tensor& p, Mode mode, const Name& name,
+                 ErrorKind kind) {
   const int64_t n = p.numel();
   auto ok = [&](const torch::Tensor& t, int64_t expected) {
     return t.defined() && t.numel() == expected && t.scalar_type() == state_dtype(p) &&
@@ -132,6 +134,11 @@ Mada::Mada(std::vector<torch::Tensor> params, MadaOptions defaults)
 
 Mada::Mada(Mada&&) noexcept = default;
 Mada::~Mada() = default;
+
+const MadaParamState* Mada::state_of(const torch::Tensor& p) const {
+  auto it = state_.find(state_key(p));
+  return it == state_.end() ? nullptr : static_cast<const MadaParamState*>(it->second.get());
+}
 
 const MadaOptions& Mada::options() const {
   return static_cast<const MadaOptions&>(defaults());
@@ -180,7 +187,7 @@ torch::Tensor Mada::step(LossClosure closure) {
     go.validate_group();
     for (size_t pi = 0; pi < group.params().size(); ++pi) {
       const torch::Tensor& p = group.params()[pi];
-      const std::string name = where(gi, pi);
+      const Where name{gi, pi};
       check_param(p, name);
       const torch::Tensor& g = p.grad();
       auto it = state_.find(state_key(p));
@@ -435,7 +442,7 @@ void Mada::load(torch::serialize::InputArchive& archive) {
   }
   prev_lr_.assign(prev.data_ptr<double>(), prev.data_ptr<double>() + groups);
   for (int64_t i = 0; i < count; ++i) {
-    const std::string key = state_key(*params[i]);
+    const auto key = state_key(*params[i]);
     if (states[i])
       state_[key] = std::move(states[i]);
     else

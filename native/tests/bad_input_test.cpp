@@ -138,8 +138,7 @@ TEST(NoGradient, AParameterWithoutAGradientKeepsItsMomentsAndDropsItsDerivatives
     problem.set_gradients(params, t);
     opt.step();
   }
-  const auto& s = static_cast<const mada::MadaParamState&>(
-      *opt.state().at(c10::guts::to_string(params[1].unsafeGetTensorImpl())));
+  const auto& s = *opt.state_of(params[1]);
   const auto m = s.m.clone(), v = s.v.clone(), p = params[1].clone();
   problem.set_gradients(params, 4);
   params[1].mutable_grad() = torch::Tensor();

@@ -107,8 +107,7 @@ double direction(const Coefficients& q, double g, const OldState& s, double t, b
 }
 
 const mada::MadaParamState& state_of(const mada::Mada& opt, const torch::Tensor& p) {
-  return static_cast<const mada::MadaParamState&>(
-      *opt.state().at(c10::guts::to_string(p.unsafeGetTensorImpl())));
+  return *opt.state_of(p);
 }
 
 void expect_derivative_buffers_match(Mode mode) {

@@ -81,11 +81,9 @@ struct OptimizerSnapshot {
     for (const auto& group : opt.param_groups()) {
       lrs.push_back(group.options().get_lr());
       for (const auto& p : group.params()) {
-        auto it = opt.state().find(c10::guts::to_string(p.unsafeGetTensorImpl()));
         std::vector<torch::Tensor> buffers;
-        if (it != opt.state().end()) {
-          const auto& s = static_cast<const MadaParamState&>(*it->second);
-          for (const auto* b : {&s.m, &s.v, &s.vbar, &s.n, &s.mL, &s.gprev, &s.d})
+        if (const MadaParamState* s = opt.state_of(p)) {
+          for (const auto* b : {&s->m, &s->v, &s->vbar, &s->n, &s->mL, &s->gprev, &s->d})
             buffers.push_back(b->defined() ? b->clone() : torch::Tensor());
         }
         state.push_back(std::move(buffers));

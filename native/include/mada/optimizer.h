@@ -13,15 +13,35 @@
 #include <torch/serialize/archive.h>
 
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace mada {
 
 namespace detail {
 class StepWorkspace;
+
+// Optimizer::state() is keyed by a string in libtorch 1.13 and by the TensorImpl pointer in 2.x.
+using StateKey = std::decay_t<decltype(std::declval<torch::optim::Optimizer&>().state())>::key_type;
+
+template <typename Key>
+Key state_key_as(const torch::Tensor& p) {
+  if constexpr (std::is_same_v<Key, std::string>) {
+    char key[2 + 2 * sizeof(void*) + 1];  // "0x" and hex digits: fits the small-string buffer
+    std::snprintf(key, sizeof key, "%p", static_cast<void*>(p.unsafeGetTensorImpl()));
+    return key;
+  } else {
+    return p.unsafeGetTensorImpl();
+  }
 }
+}  // namespace detail
+
+// The key of parameter p in Optimizer::state(), whichever libtorch this is built against.
+inline detail::StateKey state_key(const torch::Tensor& p) { return detail::state_key_as<detail::StateKey>(p); }
 
 // Per-parameter state. gprev exists in paper mode only; d holds the six derivative buffers
 // (shape [6, numel], one row per coefficient). States are fp32 except for fp64 parameters.
@@ -57,6 +77,8 @@ class Mada : public torch::optim::Optimizer {
   int64_t skipped_steps() const { return skipped_; }
   // Global L2 norm of the last update's gradients, before clipping.
   double grad_norm() const { return grad_norm_; }
+  // The state of parameter p, or null before its first update.
+  const MadaParamState* state_of(const torch::Tensor& p) const;
 
  private:
   void apply_hyper_step(const Coefficients& h);
