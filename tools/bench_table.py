@@ -5,7 +5,8 @@
     python3 tools/bench_table.py step.json
 
 For each (elements, threads): the stream-copy floor (MADA's 112 bytes per parameter over this
-run's measured copy bandwidth), MADA's step, libtorch AdamW's step, and the two ratios.
+run's measured copy bandwidth), MADA's step, libtorch AdamW's step, and the two ratios; then,
+when the run has BM_TorchSharpAdamChain, the same rows against TorchSharp's op-by-op AdamW.
 """
 import json
 import sys
@@ -36,6 +37,17 @@ def main(path):
         print(f"| {n:,} | {int(params):,} | {t} | {bandwidth / 1e9:.2f} | {floor_ms:.2f} | {mada['real_time']:.2f} | "
               f"{adamw['real_time']:.2f} | {mada['real_time'] / floor_ms:.2f} | {mada['real_time'] / adamw['real_time']:.2f} | "
               f"{mada['state_bytes_per_param']:.0f} | {mada['rss_growth_bytes'] / 1e6:.1f} MB |")
+    chains = {key: k for key, k in table.items() if "BM_TorchSharpAdamChain" in k}
+    if chains:
+        # bench/native/adam_chain_benchmark.cpp: the unfused op-by-op AdamW that TorchSharp runs.
+        print("\n| elements (requested) | params | threads | libtorch AdamW ms | TorchSharp AdamW chain ms | chain / AdamW | MADA ms | MADA / chain |")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for (n, t), k in sorted(chains.items()):
+            chain, mada, adamw = k["BM_TorchSharpAdamChain"], k.get("BM_MadaStep"), k.get("BM_AdamWStep")
+            ms = lambda r: f"{r['real_time']:.2f}" if r else "-"
+            ratio = lambda a, b: f"{a['real_time'] / b['real_time']:.2f}" if a and b else "-"
+            print(f"| {n:,} | {int(chain['elements']):,} | {t} | {ms(adamw)} | {ms(chain)} | {ratio(chain, adamw)} | "
+                  f"{ms(mada)} | {ratio(mada, chain)} |")
     for r in extra:
         counters = {k: v for k, v in r.items() if k.endswith("_bytes") or k.endswith("_param")}
         print(f"\n{r['name']}: {r['real_time']:.0f} ms; " + ", ".join(f"{k} = {v:.0f}" for k, v in counters.items()))

@@ -8,25 +8,35 @@ namespace mada {
 
 namespace {
 
-void require(bool ok, const std::string& what) {
-  if (!ok) fail(ErrorKind::InvalidArgument, "invalid MADA option: " + what);
+// Checks run every step, so messages are only built for a check that fails.
+template <typename Message>
+void require(bool ok, Message&& what) {
+  if (!ok) fail(ErrorKind::InvalidArgument, "invalid MADA option: " + std::string(what()));
 }
 
-std::string describe(const char* name, double value) {
+// A field name, optionally prefixed ("lower." + "beta1"), formatted only on failure.
+struct Field {
+  const char* prefix;
+  const char* name;
+  std::string str() const { return std::string(prefix) + name; }
+};
+
+std::string describe(const Field& f, double value) {
   std::ostringstream s;
-  s << name << " = " << value;
+  s << f.str() << " = " << value;
   return s.str();
 }
 
-void require_in(const char* name, double value, double lo, double hi) {
-  std::ostringstream s;
-  s << name << " = " << value << " (must lie in [" << lo << ", " << hi << "])";
-  require(std::isfinite(value) && value >= lo && value <= hi, s.str());
+void require_in(const Field& f, double value, double lo, double hi) {
+  require(std::isfinite(value) && value >= lo && value <= hi, [&] {
+    std::ostringstream s;
+    s << describe(f, value) << " (must lie in [" << lo << ", " << hi << "])";
+    return s.str();
+  });
 }
 
-void require_non_negative(const char* name, double value) {
-  require(std::isfinite(value) && value >= 0.0,
-          describe(name, value) + " (must be finite and >= 0)");
+void require_non_negative(const Field& f, double value) {
+  require(std::isfinite(value) && value >= 0.0, [&] { return describe(f, value) + " (must be finite and >= 0)"; });
 }
 
 // Each coefficient's bounds must keep the update defined: bias corrections 1 - beta^t > 0
@@ -37,32 +47,33 @@ constexpr double kHardUpper[6] = {0.999999, 0.999999, 0.999999, 1.0, 1.0, 1.0};
 }  // namespace
 
 void MadaOptions::validate_group() const {
-  require_non_negative("lr", lr_);
-  require_non_negative("weight_decay", weight_decay_);
+  require_non_negative({"", "lr"}, lr_);
+  require_non_negative({"", "weight_decay"}, weight_decay_);
 }
 
 void MadaOptions::validate() const {
   validate_group();
   for (std::size_t k = 0; k < kCoefficientCount; ++k) {
-    const std::string name = kCoefficientNames[k];
-    require_in(("lower." + name).c_str(), lower_[k], kHardLower[k], kHardUpper[k]);
-    require_in(("upper." + name).c_str(), upper_[k], kHardLower[k], kHardUpper[k]);
-    require(lower_[k] <= upper_[k], "bounds of " + name + " are empty: lower " +
-                                        std::to_string(lower_[k]) + " > upper " +
-                                        std::to_string(upper_[k]));
-    require(std::isfinite(q0_[k]), describe(("q0." + name).c_str(), q0_[k]) + " (not finite)");
-    require_non_negative(("hyper_lr." + name).c_str(), hyper_lr_[k]);
+    const char* name = kCoefficientNames[k];
+    require_in({"lower.", name}, lower_[k], kHardLower[k], kHardUpper[k]);
+    require_in({"upper.", name}, upper_[k], kHardLower[k], kHardUpper[k]);
+    require(lower_[k] <= upper_[k], [&] {
+      return std::string("bounds of ") + name + " are empty: lower " + std::to_string(lower_[k]) + " > upper " +
+             std::to_string(upper_[k]);
+    });
+    require(std::isfinite(q0_[k]), [&] { return describe({"q0.", name}, q0_[k]) + " (not finite)"; });
+    require_non_negative({"hyper_lr.", name}, hyper_lr_[k]);
   }
-  require((learn_ & ~kLearnAll) == 0, "learn mask has bits beyond the six coefficients");
-  require_non_negative("eps", eps_);
-  require_in("lion_beta1", lion_beta1_, 0.0, 1.0);
-  require_in("lion_beta2", lion_beta2_, 0.0, 1.0);
+  require((learn_ & ~kLearnAll) == 0, [] { return "learn mask has bits beyond the six coefficients"; });
+  require_non_negative({"", "eps"}, eps_);
+  require_in({"", "lion_beta1"}, lion_beta1_, 0.0, 1.0);
+  require_in({"", "lion_beta2"}, lion_beta2_, 0.0, 1.0);
   require(std::isfinite(hypergrad_clip_) && hypergrad_clip_ > 0.0,
-          describe("hypergrad_clip", hypergrad_clip_) + " (must be finite and > 0)");
-  require_non_negative("grad_clip", grad_clip_);
-  require(mode_ == Mode::Paper || mode_ == Mode::Reference, "mode is neither paper nor reference");
+          [&] { return describe({"", "hypergrad_clip"}, hypergrad_clip_) + " (must be finite and > 0)"; });
+  require_non_negative({"", "grad_clip"}, grad_clip_);
+  require(mode_ == Mode::Paper || mode_ == Mode::Reference, [] { return "mode is neither paper nor reference"; });
   require(non_finite_ == NonFinitePolicy::Error || non_finite_ == NonFinitePolicy::Skip,
-          "non_finite policy is neither error nor skip");
+          [] { return "non_finite policy is neither error nor skip"; });
 }
 
 // Presets. A fixed point keeps its defining coefficients still (no learning).
