@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set-up, build, test and run Mada.Interop on Debian 12 (with the .NET SDK).
 #
-#   ./build.sh run     set up, build, run the main job
+#   ./build.sh run     set up, build, run the main job (mada demo: MADA vs Adam, CNN, Fashion-MNIST)
 #   ./build.sh test    set up, build, run every test (ctest, then dotnet test)
 #   ./build.sh build   set up and build only
 #   ./build.sh setup   install what is missing (Debian packages), nothing else
@@ -12,9 +12,11 @@ BUILD=${MADA_BUILD_DIR:-$ROOT/build}
 JOBS=${MADA_JOBS:-$(nproc)}
 
 # Debian packages the build, the tests and the main job need. libopenblas0-pthread matters:
-# without it Debian's libtorch runs on the reference BLAS, ten times slower.
+# without it Debian's libtorch runs on the reference BLAS, ten times slower. bible-kjv gives
+# /usr/bin/bible, the default text corpus; fontconfig and DejaVu let the charts render text.
 PACKAGES=(cmake ninja-build g++ libtorch-dev libopenblas0-pthread googletest libgtest-dev
-          libbenchmark-dev nlohmann-json3-dev zlib1g-dev dataset-fashion-mnist bible-kjv-text)
+          libbenchmark-dev nlohmann-json3-dev zlib1g-dev dataset-fashion-mnist bible-kjv
+          fontconfig fonts-dejavu-core)
 
 setup() {
   local missing=()
@@ -49,8 +51,9 @@ run_tests() {
   fi
 }
 
+# The main job: a Fashion-MNIST CNN trained with MADA and with Adam, a table and charts.
 run_main() {
-  "$BUILD/examples/train_quadratic"
+  MADA_NATIVE_PATH="$BUILD/native" "$ROOT/src/Mada.Cli/bin/Release/net10.0/mada" demo
 }
 
 case "${1:-}" in

@@ -11,8 +11,8 @@ internal static unsafe partial class NativeMethods
 {
     public const string LibraryName = "mada";
 
-    // #define MADA_ABI_VERSION 3
-    public const int MADA_ABI_VERSION = 3;
+    // #define MADA_ABI_VERSION 4
+    public const int MADA_ABI_VERSION = 4;
 
     // uint32_t mada_abi_version(void);
     [LibraryImport(LibraryName)]
@@ -165,6 +165,10 @@ internal static unsafe partial class NativeMethods
     // mada_status mada_trainer_step(mada_trainer* trainer, mada_step_metrics* out);
     [LibraryImport(LibraryName)]
     internal static partial mada_status mada_trainer_step(nint trainer, mada_step_metrics* @out);
+
+    // mada_status mada_trainer_step_count(const mada_trainer* trainer, int64_t* out);
+    [LibraryImport(LibraryName)]
+    internal static partial mada_status mada_trainer_step_count(nint trainer, long* @out);
 
     // mada_status mada_trainer_evaluate(mada_trainer* trainer, int64_t max_batches, mada_eval_metrics* out);
     [LibraryImport(LibraryName)]

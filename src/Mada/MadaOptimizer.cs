@@ -232,7 +232,7 @@ public sealed unsafe class MadaOptimizer : IDisposable
 
     private HandleLease Lease()
     {
-        ObjectDisposedException.ThrowIf(handle.IsClosed, this);
+        ObjectDisposedException.ThrowIf(handle.IsDisposed, this);
         return handle.Lease();
     }
 

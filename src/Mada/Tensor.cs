@@ -77,7 +77,7 @@ public sealed unsafe class Tensor : IDisposable
     {
         get
         {
-            ObjectDisposedException.ThrowIf(handle.IsClosed, this);
+            ObjectDisposedException.ThrowIf(handle.IsDisposed, this);
             return handle;
         }
     }

@@ -38,7 +38,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a signature or a struct layout below changes. */
-#define MADA_ABI_VERSION 3
+#define MADA_ABI_VERSION 4
 
 typedef enum mada_status {
   MADA_OK = 0,
@@ -329,6 +329,9 @@ MADA_API void mada_trainer_destroy(mada_trainer* trainer);
 
 /* One optimizer step: forward, backward, clip and update over grad_accumulation batches. */
 MADA_API MADA_MUST_USE mada_status mada_trainer_step(mada_trainer* trainer, mada_step_metrics* out);
+
+/* Optimizer steps done so far (after a load: the checkpoint's). */
+MADA_API MADA_MUST_USE mada_status mada_trainer_step_count(const mada_trainer* trainer, int64_t* out);
 
 /* Loss and accuracy over the first max_batches evaluation batches (0: all). */
 MADA_API MADA_MUST_USE mada_status mada_trainer_evaluate(mada_trainer* trainer, int64_t max_batches,

@@ -179,6 +179,14 @@ mada_status mada_trainer_step(mada_trainer* trainer, mada_step_metrics* out) {
   });
 }
 
+mada_status mada_trainer_step_count(const mada_trainer* trainer, int64_t* out) {
+  return guarded([&] {
+    require_non_null(trainer, "trainer");
+    require_non_null(out, "out");
+    *out = trainer->trainer->step_count();
+  });
+}
+
 mada_status mada_trainer_evaluate(mada_trainer* trainer, int64_t max_batches, mada_eval_metrics* out) {
   return guarded([&] {
     require_non_null(trainer, "trainer");

@@ -10,6 +10,7 @@ namespace Mada.Native;
 internal abstract class MadaHandle : SafeHandle
 {
     private static long live;
+    private volatile bool disposed;
 
     protected MadaHandle(nint pointer)
         : base(invalidHandleValue: 0, ownsHandle: true)
@@ -26,8 +27,20 @@ internal abstract class MadaHandle : SafeHandle
 
     public override bool IsInvalid => handle == 0;
 
+    /// <summary>
+    /// True once Dispose was called. <see cref="SafeHandle.IsClosed"/> turns true only when the
+    /// last reference goes, which a lease or a child handle (a trainer's model) can delay.
+    /// </summary>
+    public bool IsDisposed => disposed || IsClosed;
+
     /// <summary>Keeps the handle from being released until the lease is disposed; use around each native call.</summary>
     public HandleLease Lease() => new(this);
+
+    protected override void Dispose(bool disposing)
+    {
+        disposed = true;
+        base.Dispose(disposing);
+    }
 
     protected sealed override bool ReleaseHandle()
     {

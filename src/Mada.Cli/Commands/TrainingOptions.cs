@@ -1,0 +1,161 @@
+using System.CommandLine;
+using Mada.Cli.Training;
+
+namespace Mada.Cli.Commands;
+
+/// <summary>
+/// The options <c>train</c> and <c>compare</c> share: model, data, schedule, initial
+/// coefficients, evaluation and checkpoints. Options left out take the library's defaults
+/// (<see cref="TrainerOptions.Default"/>), and for the MADA family the preset's learning rate and
+/// weight decay (Lion: 1e-4; AdamW: 0.01).
+/// </summary>
+internal sealed class TrainingOptions
+{
+    public Option<string> Model { get; } = Choices.Model.CreateOption(
+        "--model", "The model: an MLP or a CNN on Fashion-MNIST, or a character-level GPT on text", ModelKind.Cnn);
+
+    public Option<string?> Data { get; } = new("--data")
+    {
+        Description = "A Fashion-MNIST folder of IDX files (mlp, cnn) or a UTF-8 text file (gpt) [default: Debian's Fashion-MNIST; the King James Bible]",
+        HelpName = "path",
+    };
+
+    public Option<long> Width { get; } = NumberOptions.Whole(
+        "--width", "Model width: MLP hidden units, CNN first-layer channels, GPT embedding size [default: the model's]", minimum: 0);
+
+    public Option<long> Layers { get; } = NumberOptions.Whole("--layers", "GPT blocks [default: the model's]", minimum: 0);
+
+    public Option<long> Heads { get; } = NumberOptions.Whole("--heads", "GPT attention heads [default: the model's]", minimum: 0);
+
+    public Option<long> Context { get; } = NumberOptions.Whole("--context", "Characters per GPT window", minimum: 1, defaultValue: 64);
+
+    public Option<long?> Steps { get; } = NumberOptions.OptionalWhole(
+        "--steps", "Optimizer steps, the length of the cosine schedule [default: the library's]", minimum: 1);
+
+    public Option<double?> Lr { get; } = NumberOptions.OptionalReal("--lr", "Peak learning rate [default: the optimizer's]", "rate");
+
+    public Option<long?> Warmup { get; } = NumberOptions.OptionalWhole(
+        "--warmup", "Steps of linear learning-rate warm-up [default: the library's]", minimum: 0);
+
+    public Option<long?> BatchSize { get; } = NumberOptions.OptionalWhole("--batch-size", "Examples per batch [default: the library's]", minimum: 1);
+
+    public Option<long?> GradAccumulation { get; } = NumberOptions.OptionalWhole(
+        "--grad-accumulation", "Batches per optimizer step [default: the library's]", minimum: 1);
+
+    public Option<double?> WeightDecay { get; } = NumberOptions.OptionalReal(
+        "--weight-decay", "Decoupled weight decay of matrices and kernels [default: the optimizer's]", "decay");
+
+    public Option<double?> GradClip { get; } = NumberOptions.OptionalReal(
+        "--grad-clip", "Largest global gradient norm; 0 disables clipping [default: the library's]", "norm");
+
+    /// <summary>--beta1 ... --gamma, in <see cref="Coefficient"/> order.</summary>
+    public IReadOnlyList<Option<double?>> InitialCoefficients { get; } =
+    [
+        Coefficient("--beta1", "first-moment decay"),
+        Coefficient("--beta2", "second-moment decay"),
+        Coefficient("--beta3", "weight of the gradient difference (Adan)"),
+        Coefficient("--rho", "mix of v and its running mean (0: AVGrad)"),
+        Coefficient("--c", "mix of Adam's and Yogi's second moment (0: Yogi)"),
+        Coefficient("--gamma", "mix of the Adam direction and Lion's sign (0: Lion)"),
+    ];
+
+    public Option<string> Mode { get; } = Choices.Mode.CreateOption(
+        "--mode", "MADA's equations: the paper's, or what the authors' code computes", global::Mada.Mode.Paper);
+
+    public Option<ulong> Seed { get; } = NumberOptions.Unsigned("--seed", "Seed of the initialisation and of the batches");
+
+    public Option<string> Device { get; } = Choices.Device.CreateOption("--device", "Where to compute", Training.Device.Cpu);
+
+    public Option<long> EvalEvery { get; } = NumberOptions.Whole(
+        "--eval-every", "Evaluate every this many steps; 0: only at the end", minimum: 0, defaultValue: 100);
+
+    public Option<long> EvalBatches { get; } = NumberOptions.Whole(
+        "--eval-batches", "Batches per periodic evaluation, 0: all (the final evaluation always covers the whole held-out set)",
+        minimum: 0, defaultValue: 20);
+
+    public Option<long> CheckpointEvery { get; } = NumberOptions.Whole(
+        "--checkpoint-every", "Save a checkpoint every this many steps; 0: only at the end", minimum: 0, defaultValue: 0);
+
+    public IEnumerable<Option> All =>
+    [
+        Model, Data, Width, Layers, Heads, Context, Steps, Lr, Warmup, BatchSize, GradAccumulation, WeightDecay, GradClip,
+        .. InitialCoefficients, Mode, Seed, Device, EvalEvery, EvalBatches, CheckpointEvery,
+    ];
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in All)
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    public ModelKind ModelOf(ParseResult parse) => Choices.Model.Parse(parse.GetValue(Model)!);
+
+    /// <summary>The settings of one run with <paramref name="optimizer"/>.</summary>
+    /// <exception cref="CliException">The options contradict each other or this build.</exception>
+    public RunSettings Bind(ParseResult parse, OptimizerKind optimizer, string outputDirectory, string? resumeFrom = null)
+    {
+        if (Choices.Device.Parse(parse.GetValue(Device)!) == Training.Device.Cuda)
+        {
+            throw new CliException("--device cuda: this build has only the CPU step; use --device cpu.");
+        }
+
+        var defaults = TrainerOptions.Default;
+        MadaOptions? preset = optimizer.IsMadaFamily() ? optimizer.Preset() : null;
+        var trainer = defaults with
+        {
+            Optimizer = optimizer,
+            Lr = parse.GetValue(Lr) ?? preset?.Lr ?? defaults.Lr,
+            WeightDecay = parse.GetValue(WeightDecay) ?? preset?.WeightDecay ?? defaults.WeightDecay,
+            GradClip = parse.GetValue(GradClip) ?? defaults.GradClip,
+            TotalSteps = parse.GetValue(Steps) ?? defaults.TotalSteps,
+            WarmupSteps = parse.GetValue(Warmup) ?? defaults.WarmupSteps,
+            BatchSize = parse.GetValue(BatchSize) ?? defaults.BatchSize,
+            GradAccumulation = parse.GetValue(GradAccumulation) ?? defaults.GradAccumulation,
+            Seed = parse.GetValue(Seed),
+            Mode = Choices.Mode.Parse(parse.GetValue(Mode)!),
+            InitialCoefficients = StartingPoint(parse, optimizer, preset),
+        };
+        return new RunSettings
+        {
+            Model = ModelOf(parse),
+            Width = parse.GetValue(Width),
+            Layers = parse.GetValue(Layers),
+            Heads = parse.GetValue(Heads),
+            Context = parse.GetValue(Context),
+            Data = parse.GetValue(Data),
+            Trainer = trainer,
+            EvalEvery = parse.GetValue(EvalEvery),
+            EvalBatches = parse.GetValue(EvalBatches),
+            CheckpointEvery = parse.GetValue(CheckpointEvery),
+            OutputDirectory = outputDirectory,
+            ResumeFrom = resumeFrom,
+        };
+    }
+
+    /// <summary>The preset's coefficients with those given on the command line put in; null when none is given.</summary>
+    private Coefficients? StartingPoint(ParseResult parse, OptimizerKind optimizer, MadaOptions? preset)
+    {
+        var given = InitialCoefficients.Select(option => (option, value: parse.GetValue(option))).Where(pair => pair.value.HasValue).ToList();
+        if (given.Count == 0)
+        {
+            return null;
+        }
+        if (preset is null)
+        {
+            throw new CliException(
+                $"{given[0].option.Name} sets a MADA coefficient, but {Choices.Optimizer.NameOf(optimizer)} is not of the MADA family.");
+        }
+        Span<double> values = stackalloc double[Coefficients.Count];
+        preset.InitialCoefficients.ToArray().CopyTo(values);
+        for (int i = 0; i < InitialCoefficients.Count; i++)
+        {
+            values[i] = parse.GetValue(InitialCoefficients[i]) ?? values[i];
+        }
+        return Coefficients.FromSpan(values);
+    }
+
+    private static Option<double?> Coefficient(string name, string meaning) =>
+        NumberOptions.OptionalReal(name, $"Initial {meaning} [default: the optimizer's]", "value");
+}

@@ -1,0 +1,3 @@
+using Mada.Cli;
+
+return await MadaCli.RunAsync(args, Terminal.Standard);

@@ -1,0 +1,84 @@
+using Mada.Native;
+
+namespace Mada;
+
+/// <summary>
+/// Training and evaluation data, loaded and held by the native library: Fashion-MNIST images or
+/// a character corpus. Give it to <see cref="Model.Create"/> and to a <see cref="Trainer"/>.
+/// </summary>
+public sealed unsafe class Dataset : IDisposable
+{
+    private readonly DatasetHandle handle;
+
+    private Dataset(nint pointer)
+    {
+        handle = new DatasetHandle(pointer);
+    }
+
+    /// <summary>The default Fashion-MNIST folder, as Debian's dataset-fashion-mnist installs it.</summary>
+    public const string DefaultFashionMnistDirectory = "/usr/share/datasets/fashion-mnist";
+
+    /// <summary>
+    /// Fashion-MNIST from the IDX files (gzip-compressed or plain) in <paramref name="directory"/>:
+    /// train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte.
+    /// </summary>
+    /// <param name="directory">The folder; null for <see cref="DefaultFashionMnistDirectory"/>.</param>
+    /// <param name="trainLimit">When positive, only the first this many training images are kept.</param>
+    /// <exception cref="IOException">A file is missing or unreadable; the message names it.</exception>
+    /// <exception cref="ArgumentException">A file is malformed, or <paramref name="trainLimit"/> is negative.</exception>
+    public static Dataset FashionMnist(string? directory = null, long trainLimit = 0)
+    {
+        byte[]? utf8 = directory is null ? null : Utf8Path.Encode(directory, nameof(directory));
+        nint pointer;
+        fixed (byte* path = utf8)
+        {
+            // A null array pins to NULL, which asks the library for its default folder.
+            Ensure.Ok(NativeMethods.mada_dataset_fashion_mnist(path, trainLimit, &pointer));
+        }
+        return new Dataset(pointer);
+    }
+
+    /// <summary>
+    /// A character corpus from a UTF-8 text file: every code point is a token, and the last
+    /// <paramref name="validationFraction"/> of the file is held out for evaluation.
+    /// </summary>
+    /// <param name="path">The text file.</param>
+    /// <param name="context">Characters per training and evaluation window.</param>
+    /// <param name="validationFraction">The share of the file, at its end, held out.</param>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="ArgumentException">The file is not UTF-8, or too short for the context.</exception>
+    public static Dataset Text(string path, long context, double validationFraction = 0.1)
+    {
+        byte[] utf8 = Utf8Path.Encode(path, nameof(path));
+        nint pointer;
+        fixed (byte* pathBytes = utf8)
+        {
+            Ensure.Ok(NativeMethods.mada_dataset_text(pathBytes, context, validationFraction, &pointer));
+        }
+        return new Dataset(pointer);
+    }
+
+    /// <summary>Kind and sizes of the data.</summary>
+    public DatasetInfo Info
+    {
+        get
+        {
+            using var lease = Handle.Lease();
+            mada_dataset_info native;
+            Ensure.Ok(NativeMethods.mada_dataset_info_get(lease.Pointer, &native));
+            return new DatasetInfo(native.is_text != 0, native.classes, native.train_size, native.eval_size, native.context);
+        }
+    }
+
+    internal DatasetHandle Handle
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(handle.IsDisposed, this);
+            return handle;
+        }
+    }
+
+    /// <summary>Releases this handle; a trainer built on the dataset keeps it alive until the trainer is disposed.</summary>
+    public void Dispose() => handle.Dispose();
+}

@@ -1,0 +1,70 @@
+using Mada.Native;
+
+namespace Mada;
+
+/// <summary>A neural network held by the native library, shaped for one <see cref="Dataset"/>.</summary>
+public sealed unsafe class Model : IDisposable
+{
+    private readonly ModelHandle handle;
+
+    private Model(nint pointer, ModelKind kind)
+    {
+        handle = new ModelHandle(pointer);
+        Kind = kind;
+    }
+
+    /// <summary>
+    /// A freshly initialised model for <paramref name="dataset"/>'s classes (images) or
+    /// vocabulary and context (text). Zero for a size takes the model's default.
+    /// </summary>
+    /// <param name="kind">The architecture; MLP and CNN need images, GPT needs text.</param>
+    /// <param name="dataset">The data the model will train on.</param>
+    /// <param name="width">See <see cref="ModelKind"/>.</param>
+    /// <param name="layers">GPT only: transformer blocks.</param>
+    /// <param name="heads">GPT only: attention heads; width must be a multiple.</param>
+    /// <param name="seed">Seed of the initialisation.</param>
+    /// <exception cref="ArgumentException">The kind does not fit the data, or a size is invalid.</exception>
+    public static Model Create(ModelKind kind, Dataset dataset, long width = 0, long layers = 0, long heads = 0, ulong seed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        var options = new mada_model_options
+        {
+            kind = (mada_model_kind)kind,
+            width = width,
+            layers = layers,
+            heads = heads,
+            seed = seed,
+        };
+        using var lease = dataset.Handle.Lease();
+        nint pointer;
+        Ensure.Ok(NativeMethods.mada_model_create(&options, lease.Pointer, &pointer));
+        return new Model(pointer, kind);
+    }
+
+    /// <summary>The architecture.</summary>
+    public ModelKind Kind { get; }
+
+    /// <summary>Number of trainable values.</summary>
+    public long ParameterCount
+    {
+        get
+        {
+            using var lease = Handle.Lease();
+            long count;
+            Ensure.Ok(NativeMethods.mada_model_parameter_count(lease.Pointer, &count));
+            return count;
+        }
+    }
+
+    internal ModelHandle Handle
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(handle.IsDisposed, this);
+            return handle;
+        }
+    }
+
+    /// <summary>Releases this handle; a trainer of the model keeps it alive until the trainer is disposed.</summary>
+    public void Dispose() => handle.Dispose();
+}

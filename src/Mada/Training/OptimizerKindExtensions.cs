@@ -1,0 +1,23 @@
+namespace Mada;
+
+/// <summary>How an <see cref="OptimizerKind"/> relates to the MADA presets.</summary>
+public static class OptimizerKindExtensions
+{
+    /// <summary>True for the eight kinds that are a <see cref="MadaOptimizer"/> preset and report coefficients.</summary>
+    public static bool IsMadaFamily(this OptimizerKind kind) => kind is >= OptimizerKind.Mada and <= OptimizerKind.Lion;
+
+    /// <summary>The preset a MADA-family kind trains with: its default lr and initial coefficients.</summary>
+    /// <exception cref="ArgumentException"><paramref name="kind"/> is not of the MADA family.</exception>
+    public static MadaOptions Preset(this OptimizerKind kind) => kind switch
+    {
+        OptimizerKind.Mada => MadaOptions.Mada,
+        OptimizerKind.HyperAdam => MadaOptions.HyperAdam,
+        OptimizerKind.Adam => MadaOptions.Adam,
+        OptimizerKind.AdamW => MadaOptions.AdamW,
+        OptimizerKind.AVGrad => MadaOptions.AVGrad,
+        OptimizerKind.Yogi => MadaOptions.Yogi,
+        OptimizerKind.Adan => MadaOptions.Adan,
+        OptimizerKind.Lion => MadaOptions.Lion,
+        _ => throw new ArgumentException($"{kind} is not of the MADA family and has no preset.", nameof(kind)),
+    };
+}

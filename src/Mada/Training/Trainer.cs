@@ -1,0 +1,105 @@
+using Mada.Native;
+
+namespace Mada;
+
+/// <summary>
+/// Trains a <see cref="Model"/> on a <see cref="Dataset"/>: each <see cref="Step"/> is one native
+/// call doing the forward and backward passes over <see cref="TrainerOptions.GradAccumulation"/>
+/// batches, gradient clipping, the learning-rate schedule and the optimizer update. Not
+/// thread-safe: use one trainer from one thread at a time.
+/// </summary>
+public sealed unsafe class Trainer : IDisposable
+{
+    private readonly TrainerHandle handle;
+
+    /// <summary>A trainer at step 0. It keeps <paramref name="model"/> and <paramref name="dataset"/> alive until it is disposed.</summary>
+    /// <exception cref="ArgumentException">An option is invalid, or the model does not fit the data; the message says which.</exception>
+    public Trainer(Model model, Dataset dataset, TrainerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(options);
+        handle = TrainerHandle.Create(model.Handle, dataset.Handle, options.ToNative());
+        Model = model;
+        Dataset = dataset;
+        Options = options;
+    }
+
+    /// <summary>The model being trained, updated in place by every step.</summary>
+    public Model Model { get; }
+
+    /// <summary>The data it trains and evaluates on.</summary>
+    public Dataset Dataset { get; }
+
+    /// <summary>The options the trainer was created with.</summary>
+    public TrainerOptions Options { get; }
+
+    /// <summary>One optimizer step.</summary>
+    /// <exception cref="NonFiniteGradientException">The gradient held NaN or infinity; the step was not taken.</exception>
+    public StepMetrics Step()
+    {
+        using var lease = Lease();
+        mada_step_metrics native;
+        Ensure.Ok(NativeMethods.mada_trainer_step(lease.Pointer, &native));
+        return StepMetrics.FromNative(native);
+    }
+
+    /// <summary>Optimizer steps done so far; after <see cref="Load"/>, the checkpoint's.</summary>
+    public long StepCount
+    {
+        get
+        {
+            using var lease = Lease();
+            long count;
+            Ensure.Ok(NativeMethods.mada_trainer_step_count(lease.Pointer, &count));
+            return count;
+        }
+    }
+
+    /// <summary>Loss and accuracy over the first <paramref name="maxBatches"/> evaluation batches (0: all); changes nothing.</summary>
+    public EvalMetrics Evaluate(long maxBatches = 0)
+    {
+        using var lease = Lease();
+        mada_eval_metrics native;
+        Ensure.OkInRange(NativeMethods.mada_trainer_evaluate(lease.Pointer, maxBatches, &native), nameof(maxBatches));
+        return new EvalMetrics(native.loss, native.accuracy, native.examples);
+    }
+
+    /// <summary>Writes model, optimizer state and step count to a file, atomically.</summary>
+    /// <exception cref="IOException">The file could not be written.</exception>
+    public void Save(string path)
+    {
+        byte[] utf8 = Utf8Path.Encode(path, nameof(path));
+        using var lease = Lease();
+        fixed (byte* pathBytes = utf8)
+        {
+            Ensure.Ok(NativeMethods.mada_trainer_save(lease.Pointer, pathBytes));
+        }
+    }
+
+    /// <summary>
+    /// Restores a checkpoint written by <see cref="Save"/>; it is checked whole against this
+    /// trainer's model and optimizer before anything changes. The next <see cref="Step"/> continues
+    /// exactly where the saved trainer stopped.
+    /// </summary>
+    /// <exception cref="IOException">The file could not be read.</exception>
+    /// <exception cref="CheckpointException">The file is corrupt, or of another model or optimizer.</exception>
+    public void Load(string path)
+    {
+        byte[] utf8 = Utf8Path.Encode(path, nameof(path));
+        using var lease = Lease();
+        fixed (byte* pathBytes = utf8)
+        {
+            Ensure.Ok(NativeMethods.mada_trainer_load(lease.Pointer, pathBytes));
+        }
+    }
+
+    /// <summary>Destroys the native trainer; the model and dataset stay valid until their own Dispose.</summary>
+    public void Dispose() => handle.Dispose();
+
+    private HandleLease Lease()
+    {
+        ObjectDisposedException.ThrowIf(handle.IsDisposed, this);
+        return handle.Lease();
+    }
+}

@@ -1,0 +1,88 @@
+using Mada.Cli.Tests.Infrastructure;
+
+namespace Mada.Cli.Tests.Commands;
+
+/// <summary>Bad arguments get a message that says what is wrong, on standard error, and exit code 1; nothing trains.</summary>
+public sealed class BadArgumentTests
+{
+    [Theory]
+    [InlineData("train --optimizer adamax", "unknown optimizer 'adamax'; expected one of: mada, hyperadam, adam, adamw, avgrad, yogi, adan, lion, amsgrad, sgd")]
+    [InlineData("compare --optimizers mada,adamax", "unknown optimizer 'adamax'")]
+    [InlineData("train --model rnn", "unknown model 'rnn'; expected one of: mlp, cnn, gpt")]
+    [InlineData("train --mode exact", "unknown mode 'exact'")]
+    [InlineData("train --steps -5", "--steps must be at least 1, not -5.")]
+    [InlineData("train --steps 0", "--steps must be at least 1, not 0.")]
+    [InlineData("train --batch-size -1", "--batch-size must be at least 1, not -1.")]
+    [InlineData("train --eval-every -2", "--eval-every must be at least 0, not -2.")]
+    [InlineData("train --steps ten", "--steps takes a whole number, not 'ten'.")]
+    [InlineData("train --lr fast", "--lr takes a number, not 'fast'.")]
+    [InlineData("train --beta1 0,9", "--beta1 takes a number, not '0,9'.")]
+    [InlineData("train --seed -1", "--seed takes a whole number from 0 to")]
+    [InlineData("train --steps", "Required argument missing for option: '--steps'.")]
+    [InlineData("train --frobnicate", "Unrecognized command or argument '--frobnicate'.")]
+    [InlineData("train --device cuda", "--device cuda: this build has only the CPU step")]
+    [InlineData("train --optimizer sgd --beta1 0.8", "--beta1 sets a MADA coefficient, but sgd is not of the MADA family.")]
+    [InlineData("plot", "Required argument missing for command: 'plot'.")]
+    public async Task ABadArgumentIsNamedAndFailsTheRun(string commandLine, string message)
+    {
+        var result = await MadaProgram.RunAsync(commandLine);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(message, result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AMissingDataFileOrFolderIsNamed()
+    {
+        using var run = new TinyRun();
+        string absentFile = run.PathOf("absent.txt");
+        string absentFolder = run.PathOf("absent");
+
+        var text = await MadaProgram.RunAsync("train", "--model", "gpt", "--data", absentFile);
+        var images = await MadaProgram.RunAsync("train", "--model", "cnn", "--data", absentFolder);
+        var folderForText = await MadaProgram.RunAsync("train", "--model", "gpt", "--data", run.Data);
+
+        Assert.Equal((1, $"error: --data {absentFile}: no such file."), (text.ExitCode, text.Error.Trim()));
+        Assert.Equal((1, $"error: --data {absentFolder}: no such folder."), (images.ExitCode, images.Error.Trim()));
+        Assert.Equal(1, folderForText.ExitCode);
+        Assert.Contains("is a folder, but a GPT trains on a UTF-8 text file", folderForText.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AMissingCheckpointIsNamed()
+    {
+        using var run = new TinyRun();
+        string absent = run.PathOf("absent.pt");
+
+        var result = await MadaProgram.RunAsync(run.Train("run", more: ["--resume", absent]));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"error: --resume {absent}: no such file.", result.Error.Trim());
+        Assert.False(Directory.Exists(run.PathOf("run")));
+    }
+
+    /// <summary>Values only the library checks come back with its message.</summary>
+    [Fact]
+    public async Task AnOptionTheLibraryRefusesIsReportedWithItsMessage()
+    {
+        using var run = new TinyRun();
+
+        var result = await MadaProgram.RunAsync(run.Train("run", more: ["--lr", "-0.1"]));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("error: invalid trainer option: lr must be finite and >= 0", result.Error.Trim());
+        Assert.False(Directory.Exists(run.PathOf("run")));
+    }
+
+    [Fact]
+    public async Task PlottingAFolderThatIsNoRunIsRefused()
+    {
+        using var run = new TinyRun();
+
+        var result = await MadaProgram.RunAsync("plot", run.Data);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"error: {run.Data} is not a run folder: it has no metrics.json.", result.Error.Trim());
+    }
+}
