@@ -1,14 +1,21 @@
 #include "cpu_step.h"
 
+#include "cpu_kernel_table.h"
+
 #include <ATen/Parallel.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 
 namespace mada::detail {
 
 StepScalars<double> step_scalars(const Coefficients& q, const MadaOptions& o, int64_t t) {
   const double td = static_cast<double>(t);
+  const double bias1 = 1.0 - std::pow(q.beta1, td), bias2 = 1.0 - std::pow(q.beta2, td);
+  const double r = o.mode() == Mode::Paper ? q.rho + (1.0 - q.rho) / td : q.rho;
   StepScalars<double> s{};
   s.beta1 = q.beta1;
   s.beta2 = q.beta2;
@@ -20,125 +27,16 @@ StepScalars<double> step_scalars(const Coefficients& q, const MadaOptions& o, in
   s.lion_beta2 = o.lion_beta2();
   s.eps = o.eps();
   s.t = td;
-  s.bias1 = 1.0 - std::pow(q.beta1, td);
-  s.bias2 = 1.0 - std::pow(q.beta2, td);
-  s.dbias1 = td * std::pow(q.beta1, td - 1.0);
-  s.dbias2 = td * std::pow(q.beta2, td - 1.0);
-  s.r = o.mode() == Mode::Paper ? q.rho + (1.0 - q.rho) / td : q.rho;
+  s.inv_t = 1.0 / td;
+  s.inv_bias1 = 1.0 / bias1;
+  s.inv_bias2 = 1.0 / bias2;
+  s.dmhat_dm = td * std::pow(q.beta1, td - 1.0) / (bias1 * bias1);
+  s.dvhat_dmix = td * std::pow(q.beta2, td - 1.0) / (bias2 * bias2);
+  s.r_inv_bias2 = r / bias2;
   return s;
 }
 
 namespace {
-
-template <typename T>
-StepScalars<T> cast_scalars(const StepScalars<double>& s, double lr, double decay) {
-  return StepScalars<T>{T(s.beta1), T(s.beta2), T(s.beta3),      T(s.rho),    T(s.c),
-                        T(s.gamma), T(s.lion_beta1), T(s.lion_beta2), T(s.eps), T(s.t),
-                        T(s.bias1), T(s.bias2),  T(s.dbias1),      T(s.dbias2), T(s.r),
-                        T(lr),      T(decay)};
-}
-
-// Lanes of independent accumulators: the sum order is fixed by the code, not by the
-// compiler or the thread count, and the lane loop vectorises.
-constexpr int kLanes = 8;
-
-template <typename T, bool kWithDerivatives>
-void reduce_elements(const int64_t count, const int64_t stride, const T* __restrict g,
-                     const T* __restrict d, double* __restrict out) {
-  double acc[7][kLanes] = {};
-  int64_t i = 0;
-  for (; i + kLanes <= count; i += kLanes) {
-    for (int l = 0; l < kLanes; ++l) {
-      const double gi = static_cast<double>(g[i + l]);
-      acc[6][l] += gi * gi;
-      if (kWithDerivatives) {
-        for (int k = 0; k < 6; ++k) acc[k][l] += gi * static_cast<double>(d[k * stride + i + l]);
-      }
-    }
-  }
-  for (int l = 0; i < count; ++i, ++l) {
-    const double gi = static_cast<double>(g[i]);
-    acc[6][l] += gi * gi;
-    if (kWithDerivatives) {
-      for (int k = 0; k < 6; ++k) acc[k][l] += gi * static_cast<double>(d[k * stride + i]);
-    }
-  }
-  for (int k = 0; k < 7; ++k) {
-    double sum = 0.0;
-    for (int l = 0; l < kLanes; ++l) sum += acc[k][l];
-    out[k] = sum;
-  }
-}
-
-template <typename T, bool kWithDerivatives>
-void reduce_range(const ParamSlot& s, int64_t begin, int64_t end, double* out) {
-  const T* d = kWithDerivatives ? static_cast<const T*>(s.d) + begin : nullptr;
-  reduce_elements<T, kWithDerivatives>(end - begin, s.numel, static_cast<const T*>(s.g) + begin, d, out);
-}
-
-// The element loop. Buffers arrive as restrict-qualified parameters (GCC ignores restrict on
-// local pointers), so the compiler can prove they do not overlap and vectorise the loop.
-template <typename T, bool kPaper, bool kFresh>
-void update_elements(const StepScalars<T> k, const T grad_scale, const int64_t count,
-                     T* __restrict p, const T* __restrict g, T* __restrict m, T* __restrict v,
-                     T* __restrict vbar, T* __restrict n, T* __restrict mL, T* __restrict gprev,
-                     T* __restrict d0, T* __restrict d1, T* __restrict d2, T* __restrict d3,
-                     T* __restrict d4, T* __restrict d5) {
-  for (int64_t i = 0; i < count; ++i) {
-    const T gi = g[i] * grad_scale;
-    T gprev_old;
-    ElementState<T> st;
-    if (kFresh) {
-      st = initial_state(gi, !kPaper, gprev_old);
-    } else {
-      st = ElementState<T>{m[i], v[i], vbar[i], n[i], mL[i]};
-      gprev_old = kPaper ? gprev[i] : T(0);
-    }
-    T pi = p[i];
-    ElementDerivatives<T> dd;
-    update_element(k, gi, gprev_old, pi, st, dd);
-    p[i] = pi;
-    m[i] = st.m;
-    v[i] = st.v;
-    vbar[i] = st.vbar;
-    n[i] = st.n;
-    mL[i] = st.mL;
-    if (kPaper) gprev[i] = gi;
-    d0[i] = dd.d[0];
-    d1[i] = dd.d[1];
-    d2[i] = dd.d[2];
-    d3[i] = dd.d[3];
-    d4[i] = dd.d[4];
-    d5[i] = dd.d[5];
-  }
-}
-
-template <typename T, bool kPaper, bool kFresh>
-void update_range(const StepScalars<T>& k, T grad_scale, const ParamSlot& s, int64_t begin,
-                  int64_t end) {
-  auto at = [begin](void* base, int64_t row, int64_t numel) {
-    return base == nullptr ? nullptr : static_cast<T*>(base) + row * numel + begin;
-  };
-  const int64_t n = s.numel;
-  update_elements<T, kPaper, kFresh>(
-      k, grad_scale, end - begin, at(s.p, 0, n), static_cast<const T*>(s.g) + begin, at(s.m, 0, n),
-      at(s.v, 0, n), at(s.vbar, 0, n), at(s.n, 0, n), at(s.mL, 0, n), at(s.gprev, 0, n),
-      at(s.d, 0, n), at(s.d, 1, n), at(s.d, 2, n), at(s.d, 3, n), at(s.d, 4, n), at(s.d, 5, n));
-}
-
-template <typename T>
-void update_block(const StepScalars<double>& base, double grad_scale, bool paper,
-                  const ParamSlot& s, int64_t begin, int64_t end) {
-  const StepScalars<T> k = cast_scalars<T>(base, s.lr, s.decay);
-  const T scale = static_cast<T>(grad_scale);
-  if (paper) {
-    s.fresh ? update_range<T, true, true>(k, scale, s, begin, end)
-            : update_range<T, true, false>(k, scale, s, begin, end);
-  } else {
-    s.fresh ? update_range<T, false, true>(k, scale, s, begin, end)
-            : update_range<T, false, false>(k, scale, s, begin, end);
-  }
-}
 
 // A parameter without a gradient did not move: its derivatives are zero for the next step.
 template <typename T>
@@ -148,6 +46,23 @@ void zero_derivatives(const ParamSlot& s, int64_t begin, int64_t end) {
 }
 
 }  // namespace
+
+namespace {
+std::atomic<const CpuKernelTable*> overridden{nullptr};
+}
+
+void override_kernels(const CpuKernelTable* table) { overridden = table; }
+
+const CpuKernelTable& active_kernels() {
+  if (const CpuKernelTable* table = overridden.load()) return *table;
+  static const CpuKernelTable& chosen = [] () -> const CpuKernelTable& {
+    const char* forced = std::getenv("MADA_CPU_KERNEL");
+    const CpuKernelTable* avx2 = avx2_kernels();
+    if (avx2 != nullptr && !(forced != nullptr && std::strcmp(forced, "baseline") == 0)) return *avx2;
+    return baseline_kernels();
+  }();
+  return chosen;
+}
 
 void StepWorkspace::plan_blocks() {
   blocks_.clear();
@@ -160,19 +75,16 @@ void StepWorkspace::plan_blocks() {
 
 Reduction StepWorkspace::reduce(const std::vector<double>& prev_lr) {
   plan_blocks();
+  const CpuKernelTable& kernels = active_kernels();
   at::parallel_for(0, static_cast<int64_t>(blocks_.size()), 1, [&](int64_t lo, int64_t hi) {
     for (int64_t b = lo; b < hi; ++b) {
       const Block& blk = blocks_[b];
       const ParamSlot& s = slots[blk.slot];
       double* out = &partials_[b * 7];
-      if (!s.has_grad()) {
-        std::fill(out, out + 7, 0.0);
-      } else if (s.is_double) {
-        s.has_state() ? reduce_range<double, true>(s, blk.begin, blk.end, out)
-                      : reduce_range<double, false>(s, blk.begin, blk.end, out);
+      if (s.has_grad()) {
+        kernels.reduce(s, blk.begin, blk.end, out);
       } else {
-        s.has_state() ? reduce_range<float, true>(s, blk.begin, blk.end, out)
-                      : reduce_range<float, false>(s, blk.begin, blk.end, out);
+        std::fill(out, out + 7, 0.0);
       }
     }
   });
@@ -191,13 +103,13 @@ Reduction StepWorkspace::reduce(const std::vector<double>& prev_lr) {
 
 void StepWorkspace::update(const StepScalars<double>& scalars, double grad_scale, Mode mode) {
   const bool paper = mode == Mode::Paper;
+  const CpuKernelTable& kernels = active_kernels();
   at::parallel_for(0, static_cast<int64_t>(blocks_.size()), 1, [&](int64_t lo, int64_t hi) {
     for (int64_t b = lo; b < hi; ++b) {
       const Block& blk = blocks_[b];
       const ParamSlot& s = slots[blk.slot];
       if (s.has_grad()) {
-        s.is_double ? update_block<double>(scalars, grad_scale, paper, s, blk.begin, blk.end)
-                    : update_block<float>(scalars, grad_scale, paper, s, blk.begin, blk.end);
+        kernels.update(scalars, grad_scale, paper, s, blk.begin, blk.end);
       } else if (s.d != nullptr) {
         s.is_double ? zero_derivatives<double>(s, blk.begin, blk.end)
                     : zero_derivatives<float>(s, blk.begin, blk.end);

@@ -19,17 +19,21 @@
 namespace mada {
 
 // Per-step scalars, computed once on the host (in double) and cast to the math type T.
+// Divisions by per-step constants become multiplications by their reciprocals here, so the
+// element loop divides only twice (by the denominator and by sqrt(vhat)).
 template <typename T>
 struct StepScalars {
   T beta1, beta2, beta3, rho, c, gamma;  // the projected coefficients of this update
   T lion_beta1, lion_beta2, eps;
-  T t;             // update count, from 1
-  T bias1, bias2;  // 1 - beta1^t, 1 - beta2^t
-  T dbias1;        // t * beta1^(t-1): derivative of beta1^t
-  T dbias2;        // t * beta2^(t-1)
-  T r;             // d vhat-mix / d v: rho + (1-rho)/t (paper) or rho (reference)
-  T lr;            // alpha_t of the parameter's group
-  T decay;         // alpha_t * weight decay of the parameter's group
+  T t;            // update count, from 1
+  T inv_t;        // 1 / t
+  T inv_bias1;    // 1 / (1 - beta1^t)
+  T inv_bias2;    // 1 / (1 - beta2^t)
+  T dmhat_dm;     // t * beta1^(t-1) / (1 - beta1^t)^2: how mhat moves with beta1 through B1
+  T dvhat_dmix;   // t * beta2^(t-1) / (1 - beta2^t)^2: how vhat moves with beta2 through B2
+  T r_inv_bias2;  // r / (1 - beta2^t), r = d vmix / d v: rho + (1-rho)/t (paper) or rho (reference)
+  T lr;           // alpha_t of the parameter's group
+  T decay;        // alpha_t * weight decay of the parameter's group
 };
 
 // The element's optimizer state before (in) and after (out) the update.
@@ -82,15 +86,15 @@ MADA_HOST_DEVICE void update_element(const StepScalars<T>& k, T g, T gprev_old, 
   const T n = k.beta3 * n_old + (one - k.beta3) * dg;
   const T mL = k.lion_beta2 * s.mL + (one - k.lion_beta2) * g;
   const T u = k.lion_beta1 * mL + (one - k.lion_beta1) * g;
-  const T vbar = (v + (k.t - one) * vbar_old) / k.t;
+  const T vbar = (v + (k.t - one) * vbar_old) * k.inv_t;
 
-  const T mhat = m / k.bias1;
+  const T mhat = m * k.inv_bias1;
   const T vmix = k.rho * v + (one - k.rho) * vbar;
-  const T vhat = vmix / k.bias2;
+  const T vhat = vmix * k.inv_bias2;
   const T root = sqrt(vhat);
-  const T den = root + k.eps;
+  const T inv_den = one / (root + k.eps);
   const T num = mhat + k.beta3 * n;
-  const T A = num / den;
+  const T A = num * inv_den;
   const T su = sign_of(u);
   const T direction = k.gamma * A + (one - k.gamma) * su;
 
@@ -99,13 +103,15 @@ MADA_HOST_DEVICE void update_element(const StepScalars<T>& k, T g, T gprev_old, 
   s = ElementState<T>{m, v, vbar, n, mL};
 
   // Derivatives through this one update; earlier state counts as constant (spec step 6).
-  const T K = -k.gamma * num / (den * den) / (T(2) * root);
-  dd.d[0] = k.gamma * ((m_old - g) / k.bias1 + m * k.dbias1 / (k.bias1 * k.bias1)) / den;
-  dd.d[1] = K * (k.r * (v_old - gt2) / k.bias2 + vmix * k.dbias2 / (k.bias2 * k.bias2));
-  dd.d[2] = k.gamma * (n + k.beta3 * (n_old - dg)) / den +
-            K * k.r * (one - k.beta2) * T(2) * ghat * (k.c + (one - k.c) * sgn) * dg / k.bias2;
-  dd.d[3] = K * (v - vbar) / k.bias2;
-  dd.d[4] = K * k.r * (one - k.beta2) * (ghat2 - yogi) / k.bias2;
+  // K = d(direction)/d(vhat) = -gamma * num / den^2 / (2 sqrt(vhat)).
+  const T K = -k.gamma * A * inv_den * (T(0.5) / root);
+  const T yogi_weight = k.r_inv_bias2 * (one - k.beta2);  // r (1-beta2) / B2
+  dd.d[0] = k.gamma * ((m_old - g) * k.inv_bias1 + m * k.dmhat_dm) * inv_den;
+  dd.d[1] = K * ((v_old - gt2) * k.r_inv_bias2 + vmix * k.dvhat_dmix);
+  dd.d[2] = k.gamma * (n + k.beta3 * (n_old - dg)) * inv_den +
+            K * yogi_weight * T(2) * ghat * (k.c + (one - k.c) * sgn) * dg;
+  dd.d[3] = K * (v - vbar) * k.inv_bias2;
+  dd.d[4] = K * yogi_weight * (ghat2 - yogi);
   dd.d[5] = A - su;
 }
 
