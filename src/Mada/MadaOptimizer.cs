@@ -33,9 +33,7 @@ public sealed unsafe class MadaOptimizer : IDisposable
         get
         {
             using var lease = Lease();
-            nuint count;
-            Ensure.Ok(NativeMethods.mada_optimizer_group_count(lease.Pointer, &count));
-            return checked((int)count);
+            return checked((int)lease.Read<nuint>(&NativeMethods.mada_optimizer_group_count));
         }
     }
 
@@ -45,9 +43,7 @@ public sealed unsafe class MadaOptimizer : IDisposable
         get
         {
             using var lease = Lease();
-            nuint count;
-            Ensure.Ok(NativeMethods.mada_optimizer_param_count(lease.Pointer, &count));
-            return checked((int)count);
+            return checked((int)lease.Read<nuint>(&NativeMethods.mada_optimizer_param_count));
         }
     }
 
@@ -57,9 +53,7 @@ public sealed unsafe class MadaOptimizer : IDisposable
         get
         {
             using var lease = Lease();
-            mada_coefficients native;
-            Ensure.Ok(NativeMethods.mada_optimizer_coefficients(lease.Pointer, &native));
-            return Coefficients.FromNative(native);
+            return Coefficients.FromNative(lease.Read<mada_coefficients>(&NativeMethods.mada_optimizer_coefficients));
         }
     }
 
@@ -69,9 +63,7 @@ public sealed unsafe class MadaOptimizer : IDisposable
         get
         {
             using var lease = Lease();
-            mada_coefficients native;
-            Ensure.Ok(NativeMethods.mada_optimizer_hypergradient(lease.Pointer, &native));
-            return Coefficients.FromNative(native);
+            return Coefficients.FromNative(lease.Read<mada_coefficients>(&NativeMethods.mada_optimizer_hypergradient));
         }
     }
 
@@ -81,9 +73,7 @@ public sealed unsafe class MadaOptimizer : IDisposable
         get
         {
             using var lease = Lease();
-            long count;
-            Ensure.Ok(NativeMethods.mada_optimizer_step_count(lease.Pointer, &count));
-            return count;
+            return lease.Read<long>(&NativeMethods.mada_optimizer_step_count);
         }
     }
 
@@ -93,9 +83,7 @@ public sealed unsafe class MadaOptimizer : IDisposable
         get
         {
             using var lease = Lease();
-            long count;
-            Ensure.Ok(NativeMethods.mada_optimizer_skipped_steps(lease.Pointer, &count));
-            return count;
+            return lease.Read<long>(&NativeMethods.mada_optimizer_skipped_steps);
         }
     }
 
@@ -105,9 +93,7 @@ public sealed unsafe class MadaOptimizer : IDisposable
         get
         {
             using var lease = Lease();
-            double norm;
-            Ensure.Ok(NativeMethods.mada_optimizer_grad_norm(lease.Pointer, &norm));
-            return norm;
+            return lease.Read<double>(&NativeMethods.mada_optimizer_grad_norm);
         }
     }
 
@@ -169,12 +155,8 @@ public sealed unsafe class MadaOptimizer : IDisposable
     /// <exception cref="IOException">The file could not be written.</exception>
     public void Save(string path)
     {
-        byte[] utf8 = Utf8Path.Encode(path, nameof(path));
         using var lease = Lease();
-        fixed (byte* pathBytes = utf8)
-        {
-            Ensure.Ok(NativeMethods.mada_optimizer_save(lease.Pointer, pathBytes));
-        }
+        lease.CallWithPath(&NativeMethods.mada_optimizer_save, path, nameof(path));
     }
 
     /// <summary>Restores a checkpoint written by <see cref="Save"/>; checked whole before anything changes.</summary>
@@ -182,12 +164,8 @@ public sealed unsafe class MadaOptimizer : IDisposable
     /// <exception cref="CheckpointException">The file is corrupt or belongs to another model or mode.</exception>
     public void Load(string path)
     {
-        byte[] utf8 = Utf8Path.Encode(path, nameof(path));
         using var lease = Lease();
-        fixed (byte* pathBytes = utf8)
-        {
-            Ensure.Ok(NativeMethods.mada_optimizer_load(lease.Pointer, pathBytes));
-        }
+        lease.CallWithPath(&NativeMethods.mada_optimizer_load, path, nameof(path));
     }
 
     /// <summary>The checkpoint <see cref="Save"/> would write, in memory.</summary>

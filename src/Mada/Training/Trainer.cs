@@ -39,9 +39,7 @@ public sealed unsafe class Trainer : IDisposable
     public StepMetrics Step()
     {
         using var lease = Lease();
-        mada_step_metrics native;
-        Ensure.Ok(NativeMethods.mada_trainer_step(lease.Pointer, &native));
-        return StepMetrics.FromNative(native);
+        return StepMetrics.FromNative(lease.Read<mada_step_metrics>(&NativeMethods.mada_trainer_step));
     }
 
     /// <summary>Optimizer steps done so far; after <see cref="Load"/>, the checkpoint's.</summary>
@@ -50,9 +48,7 @@ public sealed unsafe class Trainer : IDisposable
         get
         {
             using var lease = Lease();
-            long count;
-            Ensure.Ok(NativeMethods.mada_trainer_step_count(lease.Pointer, &count));
-            return count;
+            return lease.Read<long>(&NativeMethods.mada_trainer_step_count);
         }
     }
 
@@ -69,12 +65,8 @@ public sealed unsafe class Trainer : IDisposable
     /// <exception cref="IOException">The file could not be written.</exception>
     public void Save(string path)
     {
-        byte[] utf8 = Utf8Path.Encode(path, nameof(path));
         using var lease = Lease();
-        fixed (byte* pathBytes = utf8)
-        {
-            Ensure.Ok(NativeMethods.mada_trainer_save(lease.Pointer, pathBytes));
-        }
+        lease.CallWithPath(&NativeMethods.mada_trainer_save, path, nameof(path));
     }
 
     /// <summary>
@@ -86,12 +78,8 @@ public sealed unsafe class Trainer : IDisposable
     /// <exception cref="CheckpointException">The file is corrupt, or of another model or optimizer.</exception>
     public void Load(string path)
     {
-        byte[] utf8 = Utf8Path.Encode(path, nameof(path));
         using var lease = Lease();
-        fixed (byte* pathBytes = utf8)
-        {
-            Ensure.Ok(NativeMethods.mada_trainer_load(lease.Pointer, pathBytes));
-        }
+        lease.CallWithPath(&NativeMethods.mada_trainer_load, path, nameof(path));
     }
 
     /// <summary>Destroys the native trainer; the model and dataset stay valid until their own Dispose.</summary>
