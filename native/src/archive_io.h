@@ -18,6 +18,12 @@ std::string save_archive_bytes(torch::serialize::OutputArchive& archive);
 torch::serialize::InputArchive open_archive(const std::string& path);
 torch::serialize::InputArchive open_archive_bytes(const char* data, size_t size);
 
+// An entry that must exist (Checkpoint error naming it otherwise).
+torch::Tensor read_entry(torch::serialize::InputArchive& archive, const std::string& key);
+// ... and hold exactly numel values of dtype (returned contiguous).
+torch::Tensor read_entry(torch::serialize::InputArchive& archive, const std::string& key, torch::ScalarType dtype,
+                         int64_t numel);
+
 // Runs load(); a c10::Error it throws (a missing or mistyped entry) becomes Checkpoint.
 template <typename Load>
 void load_checked(const std::string& what, Load&& load) {

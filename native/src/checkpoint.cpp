@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iterator>
 #include <memory>
+#include <sstream>
 #include <unistd.h>
 
 namespace mada {
@@ -106,6 +107,25 @@ torch::serialize::InputArchive open_archive_bytes(const char* data, size_t size)
     fail(ErrorKind::Checkpoint, std::string("not a readable checkpoint: ") + e.what_without_backtrace());
   }
   return archive;
+}
+
+torch::Tensor read_entry(torch::serialize::InputArchive& archive, const std::string& key) {
+  torch::Tensor t;
+  if (!archive.try_read(key, t)) fail(ErrorKind::Checkpoint, "checkpoint has no entry '" + key + "'");
+  return t;
+}
+
+
+torch::Tensor read_entry(torch::serialize::InputArchive& archive, const std::string& key, torch::ScalarType dtype,
+                         int64_t numel) {
+  torch::Tensor t = read_entry(archive, key);
+  if (t.scalar_type() != dtype || t.numel() != numel) {
+    std::ostringstream s;
+    s << "checkpoint entry '" << key << "' holds " << t.numel() << " " << c10::toString(t.scalar_type())
+      << " values; the reader needs " << numel << " " << c10::toString(dtype);
+    fail(ErrorKind::Checkpoint, s.str());
+  }
+  return t.contiguous();
 }
 
 }  // namespace detail

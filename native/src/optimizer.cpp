@@ -1,5 +1,6 @@
 #include <mada/optimizer.h>
 
+#include "archive_io.h"
 #include "cpu_step.h"
 
 #include <torch/autograd.h>
@@ -271,6 +272,8 @@ torch::Tensor Mada::step(LossClosure closure) {
 
 namespace {
 
+using detail::read_entry;
+
 constexpr int64_t kFormatVersion = 1;
 
 torch::Tensor doubles(const std::vector<double>& v) {
@@ -292,25 +295,6 @@ constexpr const char* kBuffers[] = {"m", "v", "vbar", "n", "mL", "gprev", "d"};
 torch::Tensor* buffer_of(MadaParamState& s, size_t b) {
   torch::Tensor* all[] = {&s.m, &s.v, &s.vbar, &s.n, &s.mL, &s.gprev, &s.d};
   return all[b];
-}
-
-torch::Tensor read_entry(torch::serialize::InputArchive& archive, const std::string& key) {
-  torch::Tensor t;
-  if (!archive.try_read(key, t)) fail(ErrorKind::Checkpoint, "checkpoint has no entry '" + key + "'");
-  return t;
-}
-
-
-torch::Tensor read_entry(torch::serialize::InputArchive& archive, const std::string& key, torch::ScalarType dtype,
-                         int64_t numel) {
-  torch::Tensor t = read_entry(archive, key);
-  if (t.scalar_type() != dtype || t.numel() != numel) {
-    std::ostringstream s;
-    s << "checkpoint entry '" << key << "' holds " << t.numel() << " " << c10::toString(t.scalar_type())
-      << " values; this optimizer needs " << numel << " " << c10::toString(dtype);
-    fail(ErrorKind::Checkpoint, s.str());
-  }
-  return t.contiguous();
 }
 
 Coefficients read_coefficients(torch::serialize::InputArchive& archive, const std::string& key) {

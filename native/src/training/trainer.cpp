@@ -153,11 +153,7 @@ void Trainer::load(const std::string& path) {
   const std::string what = "'" + path + "'";
   detail::load_checked(what, [&] {
     auto scalar = [&](const std::string& key) {
-      torch::Tensor t;
-      archive.read(key, t);
-      if (t.scalar_type() != torch::kLong || t.numel() != 1)
-        fail(ErrorKind::Checkpoint, what + ": entry " + key + " is malformed");
-      return t.item<int64_t>();
+      return detail::read_entry(archive, key, torch::kLong, 1).item<int64_t>();
     };
     if (scalar("trainer_format") != kFormatVersion)
       fail(ErrorKind::Checkpoint, what + " has an unsupported trainer checkpoint format");
@@ -169,8 +165,7 @@ void Trainer::load(const std::string& path) {
       fail(ErrorKind::Checkpoint, what + " holds another model (tensor count differs)");
     std::vector<torch::Tensor> values;
     for (size_t i = 0; i < tensors.size(); ++i) {
-      torch::Tensor t;
-      archive.read("model_tensor_" + std::to_string(i), t);
+      const torch::Tensor t = detail::read_entry(archive, "model_tensor_" + std::to_string(i));
       if (t.sizes() != tensors[i].sizes() || t.scalar_type() != tensors[i].scalar_type())
         fail(ErrorKind::Checkpoint, what + " holds another model (tensor " + std::to_string(i) + " differs in shape)");
       values.push_back(t);
