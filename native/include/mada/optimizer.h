@@ -23,8 +23,6 @@
 namespace mada {
 
 namespace detail {
-class StepWorkspace;
-
 // Optimizer::state() is keyed by a string in libtorch 1.13 and by the TensorImpl pointer in 2.x.
 using StateKey = std::decay_t<decltype(std::declval<torch::optim::Optimizer&>().state())>::key_type;
 
@@ -68,28 +66,22 @@ class Mada : public torch::optim::Optimizer {
 
   const MadaOptions& options() const;
   // The coefficients of the last update (before the first: the projected q0).
-  const Coefficients& coefficients() const { return q_; }
+  const Coefficients& coefficients() const;
   // The last hypergradient, before clipping (zeros before the second update).
-  const Coefficients& hypergradient() const { return h_; }
+  const Coefficients& hypergradient() const;
   // Replaces the coefficients (projected into the bounds), e.g. to restart from a point.
   void set_coefficients(const Coefficients& q);
-  int64_t step_count() const { return t_; }
-  int64_t skipped_steps() const { return skipped_; }
+  int64_t step_count() const;
+  int64_t skipped_steps() const;
   // Global L2 norm of the last update's gradients, before clipping.
-  double grad_norm() const { return grad_norm_; }
+  double grad_norm() const;
   // The state of parameter p, or null before its first update.
   const MadaParamState* state_of(const torch::Tensor& p) const;
 
  private:
-  void apply_hyper_step(const Coefficients& h);
-
-  Coefficients q_;
-  Coefficients h_;
-  int64_t t_ = 0;
-  int64_t skipped_ = 0;
-  double grad_norm_ = 0.0;
-  std::vector<double> prev_lr_;  // alpha_{t-1} of each group, for the next hypergradient
-  std::unique_ptr<detail::StepWorkspace> workspace_;
+  // The kernel core's CPU step and the optimizer-wide state it updates.
+  struct Core;
+  std::unique_ptr<Core> core_;
 };
 
 // Files are written atomically: a temporary file in the same folder, renamed over path.

@@ -1,6 +1,6 @@
 #include <mada/training/trainer.h>
 
-#include "../archive_io.h"
+#include "../io/archive_io.h"
 
 #include <torch/nn/functional/loss.h>
 #include <torch/nn/utils/clip_grad.h>

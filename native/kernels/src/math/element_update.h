@@ -1,6 +1,6 @@
 // The MADA update of one parameter element: the only place the spec's step 5 and 6 are written.
 //
-// The CPU loop (native/src/cpu_step.cpp) and the CUDA kernel both call update_element(), so
+// The CPU loops (cpu/loops.h) and the CUDA kernel both call update_element(), so
 // the CPU tests pin the exact arithmetic the GPU runs. No libtorch here: plain scalars only,
 // so nvcc and any host compiler accept it.
 #pragma once
@@ -16,7 +16,7 @@
 #define MADA_HOST_DEVICE inline
 #endif
 
-namespace mada {
+namespace mada::kernels {
 
 // Per-step scalars, computed once on the host (in double) and cast to the math type T.
 // Divisions by per-step constants become multiplications by their reciprocals here, so the
@@ -115,4 +115,4 @@ MADA_HOST_DEVICE void update_element(const StepScalars<T>& k, T g, T gprev_old, 
   dd.d[5] = A - su;
 }
 
-}  // namespace mada
+}  // namespace mada::kernels

@@ -1,5 +1,5 @@
 #include <mada/error.h>
-#include <mada/options.h>
+#include <mada/step_options.h>
 
 #include <cmath>
 #include <sstream>
@@ -46,12 +46,12 @@ constexpr double kHardUpper[6] = {0.999999, 0.999999, 0.999999, 1.0, 1.0, 1.0};
 
 }  // namespace
 
-void MadaOptions::validate_group() const {
+void StepOptions::validate_group() const {
   require_non_negative({"", "lr"}, lr_);
   require_non_negative({"", "weight_decay"}, weight_decay_);
 }
 
-void MadaOptions::validate() const {
+void StepOptions::validate() const {
   validate_group();
   for (std::size_t k = 0; k < kCoefficientCount; ++k) {
     const char* name = kCoefficientNames[k];
@@ -78,30 +78,28 @@ void MadaOptions::validate() const {
 
 // Presets. A fixed point keeps its defining coefficients still (no learning).
 
-MadaOptions MadaOptions::MADA(double lr) { return MadaOptions(lr); }
-
-MadaOptions MadaOptions::HyperAdam(double lr) {
-  return MadaOptions(lr).learn(learn_bit(Coefficient::Beta1) | learn_bit(Coefficient::Beta2));
+StepOptions StepOptions::preset(Preset p) {
+  return preset(p, p == Preset::Lion ? 1e-4 : 1e-3);
 }
 
-MadaOptions MadaOptions::Adam(double lr) { return MadaOptions(lr).learn(kLearnNone); }
-
-MadaOptions MadaOptions::AdamW(double lr, double weight_decay) {
-  return Adam(lr).weight_decay(weight_decay);
+StepOptions StepOptions::preset(Preset p, double lr) {
+  // Adam's point with one coefficient moved: the spec's other fixed points.
+  auto adam_with = [lr](Coefficient k, double value) {
+    Coefficients q = adam_point();
+    q[static_cast<std::size_t>(k)] = value;
+    return StepOptions(lr).learn(kLearnNone).q0(q);
+  };
+  switch (p) {
+    case Preset::Mada: return StepOptions(lr);
+    case Preset::HyperAdam: return StepOptions(lr).learn(learn_bit(Coefficient::Beta1) | learn_bit(Coefficient::Beta2));
+    case Preset::Adam: return StepOptions(lr).learn(kLearnNone);
+    case Preset::AdamW: return StepOptions(lr).learn(kLearnNone).weight_decay(1e-2);
+    case Preset::AVGrad: return adam_with(Coefficient::Rho, 0.0);
+    case Preset::Yogi: return adam_with(Coefficient::C, 0.0);
+    case Preset::Adan: return adam_with(Coefficient::Beta3, 0.08);  // Adan's 1 - 0.92
+    case Preset::Lion: return adam_with(Coefficient::Gamma, 0.0);   // sign of the Lion momentum
+  }
+  fail(ErrorKind::InvalidArgument, "unknown preset " + std::to_string(static_cast<int>(p)));
 }
-
-namespace {
-// Adam's point with one coefficient moved: the spec's other fixed points.
-MadaOptions adam_with(double lr, Coefficient k, double value) {
-  Coefficients q = adam_point();
-  q[static_cast<std::size_t>(k)] = value;
-  return MadaOptions::Adam(lr).q0(q);
-}
-}  // namespace
-
-MadaOptions MadaOptions::AVGrad(double lr) { return adam_with(lr, Coefficient::Rho, 0.0); }
-MadaOptions MadaOptions::Yogi(double lr) { return adam_with(lr, Coefficient::C, 0.0); }
-MadaOptions MadaOptions::Adan(double lr) { return adam_with(lr, Coefficient::Beta3, 0.08); }
-MadaOptions MadaOptions::Lion(double lr) { return adam_with(lr, Coefficient::Gamma, 0.0); }
 
 }  // namespace mada

@@ -1,23 +1,43 @@
-// The element loops of the CPU step, compiled once per instruction set (cpu_kernels_*.cpp).
+// The element loops of the CPU step, compiled once per instruction set (loops_*.cpp).
 //
 // Everything here lives in an anonymous namespace: each including file gets its own copies,
 // built with its own flags, and the linker cannot swap an AVX2 copy in for the baseline one.
 // Floating-point contraction is off in every build, so all variants compute the same bits.
 #pragma once
 
-#include "cpu_kernel_table.h"
+#include "loop_table.h"
+
+#include "../math/hyper_step.h"
+#include "../math/step_scalars.h"
 
 #include <algorithm>
 
-namespace mada::detail {
+namespace mada::kernels {
 namespace {
 
+// The step scalars in the loop's math type T, with the group's lr and decay.
 template <typename T>
 StepScalars<T> cast_scalars(const StepScalars<double>& s, double lr, double decay) {
-  return StepScalars<T>{T(s.beta1),      T(s.beta2),       T(s.beta3),     T(s.rho),        T(s.c),
-                        T(s.gamma),      T(s.lion_beta1),  T(s.lion_beta2), T(s.eps),       T(s.t),
-                        T(s.inv_t),      T(s.inv_bias1),   T(s.inv_bias2), T(s.dmhat_dm),   T(s.dvhat_dmix),
-                        T(s.r_inv_bias2), T(lr),           T(decay)};
+  StepScalars<T> k;
+  k.beta1 = T(s.beta1);
+  k.beta2 = T(s.beta2);
+  k.beta3 = T(s.beta3);
+  k.rho = T(s.rho);
+  k.c = T(s.c);
+  k.gamma = T(s.gamma);
+  k.lion_beta1 = T(s.lion_beta1);
+  k.lion_beta2 = T(s.lion_beta2);
+  k.eps = T(s.eps);
+  k.t = T(s.t);
+  k.inv_t = T(s.inv_t);
+  k.inv_bias1 = T(s.inv_bias1);
+  k.inv_bias2 = T(s.inv_bias2);
+  k.dmhat_dm = T(s.dmhat_dm);
+  k.dvhat_dmix = T(s.dvhat_dmix);
+  k.r_inv_bias2 = T(s.r_inv_bias2);
+  k.lr = T(lr);
+  k.decay = T(decay);
+  return k;
 }
 
 // Lanes of independent accumulators: the sum order is fixed by the code, not by the
@@ -27,25 +47,25 @@ constexpr int kLanes = 8;
 template <typename T, bool kWithDerivatives>
 void reduce_elements(const int64_t count, const int64_t stride, const T* __restrict g,
                      const T* __restrict d, double* __restrict out) {
-  double acc[7][kLanes] = {};
+  double acc[kPartialCount][kLanes] = {};
   int64_t i = 0;
   for (; i + kLanes <= count; i += kLanes) {
     for (int l = 0; l < kLanes; ++l) {
       const double gi = static_cast<double>(g[i + l]);
-      acc[6][l] += gi * gi;
+      acc[kNormPartial][l] += gi * gi;
       if (kWithDerivatives) {
-        for (int k = 0; k < 6; ++k) acc[k][l] += gi * static_cast<double>(d[k * stride + i + l]);
+        for (int k = 0; k < kNormPartial; ++k) acc[k][l] += gi * static_cast<double>(d[k * stride + i + l]);
       }
     }
   }
   for (int l = 0; i < count; ++i, ++l) {
     const double gi = static_cast<double>(g[i]);
-    acc[6][l] += gi * gi;
+    acc[kNormPartial][l] += gi * gi;
     if (kWithDerivatives) {
-      for (int k = 0; k < 6; ++k) acc[k][l] += gi * static_cast<double>(d[k * stride + i]);
+      for (int k = 0; k < kNormPartial; ++k) acc[k][l] += gi * static_cast<double>(d[k * stride + i]);
     }
   }
-  for (int k = 0; k < 7; ++k) {
+  for (int k = 0; k < kPartialCount; ++k) {
     double sum = 0.0;
     for (int l = 0; l < kLanes; ++l) sum += acc[k][l];
     out[k] = sum;
@@ -53,7 +73,7 @@ void reduce_elements(const int64_t count, const int64_t stride, const T* __restr
 }
 
 template <typename T, bool kWithDerivatives>
-void reduce_range(const ParamSlot& s, int64_t begin, int64_t end, double* out) {
+void reduce_range(const TensorSlot& s, int64_t begin, int64_t end, double* out) {
   const T* d = kWithDerivatives ? static_cast<const T*>(s.d) + begin : nullptr;
   reduce_elements<T, kWithDerivatives>(end - begin, s.numel, static_cast<const T*>(s.g) + begin, d, out);
 }
@@ -96,7 +116,7 @@ void update_elements(const StepScalars<T> k, const T grad_scale, const int64_t c
 }
 
 template <typename T, bool kPaper, bool kFresh>
-void update_range(const StepScalars<T>& k, T grad_scale, const ParamSlot& s, int64_t begin,
+void update_range(const StepScalars<T>& k, T grad_scale, const TensorSlot& s, int64_t begin,
                   int64_t end) {
   auto at = [begin](void* base, int64_t row, int64_t numel) {
     return base == nullptr ? nullptr : static_cast<T*>(base) + row * numel + begin;
@@ -110,7 +130,7 @@ void update_range(const StepScalars<T>& k, T grad_scale, const ParamSlot& s, int
 
 template <typename T>
 void update_block(const StepScalars<double>& base, double grad_scale, bool paper,
-                  const ParamSlot& s, int64_t begin, int64_t end) {
+                  const TensorSlot& s, int64_t begin, int64_t end) {
   const StepScalars<T> k = cast_scalars<T>(base, s.lr, s.decay);
   const T scale = static_cast<T>(grad_scale);
   if (paper) {
@@ -122,7 +142,7 @@ void update_block(const StepScalars<double>& base, double grad_scale, bool paper
   }
 }
 
-void reduce_block(const ParamSlot& s, int64_t begin, int64_t end, double* out) {
+void reduce_block(const TensorSlot& s, int64_t begin, int64_t end, double* out) {
   if (s.is_double) {
     s.has_state() ? reduce_range<double, true>(s, begin, end, out) : reduce_range<double, false>(s, begin, end, out);
   } else {
@@ -130,11 +150,11 @@ void reduce_block(const ParamSlot& s, int64_t begin, int64_t end, double* out) {
   }
 }
 
-void update_slot_block(const StepScalars<double>& scalars, double grad_scale, bool paper, const ParamSlot& s,
+void update_slot_block(const StepScalars<double>& scalars, double grad_scale, bool paper, const TensorSlot& s,
                        int64_t begin, int64_t end) {
   s.is_double ? update_block<double>(scalars, grad_scale, paper, s, begin, end)
               : update_block<float>(scalars, grad_scale, paper, s, begin, end);
 }
 
 }  // namespace
-}  // namespace mada::detail
+}  // namespace mada::kernels

@@ -1,15 +1,15 @@
 // The AVX2 build of the CPU step's loops (this file is compiled with -mavx2).
-#include "cpu_kernels.h"
+#include "loops.h"
 
-namespace mada::detail {
+namespace mada::kernels {
 
-const CpuKernelTable* avx2_kernels() {
+const CpuLoops* avx2_loops() {
 #if defined(__AVX2__)
-  static const CpuKernelTable table{"avx2", reduce_block, update_slot_block};
+  static const CpuLoops table{"avx2", reduce_block, update_slot_block};
   return __builtin_cpu_supports("avx2") ? &table : nullptr;
 #else
   return nullptr;
 #endif
 }
 
-}  // namespace mada::detail
+}  // namespace mada::kernels

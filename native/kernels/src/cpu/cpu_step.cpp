@@ -1,0 +1,126 @@
+#include "cpu_step.h"
+
+#include "../math/step_scalars.h"
+#include "loop_table.h"
+#include "thread_pool.h"
+
+#include <mada/error.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+
+namespace mada::kernels {
+
+namespace {
+
+// A parameter without a gradient did not move: its derivatives are zero for the next step.
+template <typename T>
+void zero_derivatives(const TensorSlot& s, int64_t begin, int64_t end) {
+  T* d = static_cast<T*>(s.d);
+  for (size_t k = 0; k < kCoefficientCount; ++k) std::fill(d + k * s.numel + begin, d + k * s.numel + end, T(0));
+}
+
+std::atomic<const CpuLoops*> overridden{nullptr};
+
+}  // namespace
+
+void override_loops(const CpuLoops* table) { overridden = table; }
+
+const CpuLoops& active_loops() {
+  if (const CpuLoops* table = overridden.load()) return *table;
+  static const CpuLoops& chosen = []() -> const CpuLoops& {
+    const char* forced = std::getenv("MADA_CPU_KERNEL");
+    const CpuLoops* avx2 = avx2_loops();
+    if (avx2 != nullptr && !(forced != nullptr && std::strcmp(forced, "baseline") == 0)) return *avx2;
+    return baseline_loops();
+  }();
+  return chosen;
+}
+
+CpuStep::Start CpuStep::begin(HyperState& state, const StepOptions& o, int threads) {
+  if (std::none_of(slots.begin(), slots.end(), [](const TensorSlot& s) { return s.has_grad(); }))
+    return Start::NoGradient;
+  state.prev_lr.resize(group_lr.size(), 0.0);
+  reduction_ = reduce(state.prev_lr, threads);
+  bool finite = std::isfinite(reduction_.sq_norm);
+  for (double dot : reduction_.scaled_dot) finite = finite && std::isfinite(dot);
+  if (finite) return Start::Update;
+  if (o.non_finite() == NonFinitePolicy::Skip) {
+    ++state.skipped;
+    return Start::Skip;
+  }
+  fail(ErrorKind::NonFinite,
+       "MADA step refused: a gradient holds NaN or Inf (nothing was changed; "
+       "set non_finite to skip to drop such steps)");
+}
+
+void CpuStep::finish(HyperState& state, const StepOptions& o, int threads) {
+  const Coefficients h = hypergradient(reduction_);
+  if (state.t >= 1) state.q = hyper_step(state.q, h, o);
+  state.h = h;
+  ++state.t;
+  state.grad_norm = std::sqrt(reduction_.sq_norm);
+  const double grad_scale =
+      o.grad_clip() > 0.0 ? std::min(1.0, o.grad_clip() / (state.grad_norm + 1e-6)) : 1.0;
+  update(step_scalars(state.q, o, state.t), grad_scale, o.mode(), threads);
+  state.prev_lr = group_lr;
+}
+
+void CpuStep::plan_blocks() {
+  blocks_.clear();
+  for (size_t i = 0; i < slots.size(); ++i) {
+    for (int64_t b = 0; b < slots[i].numel; b += kBlock)
+      blocks_.push_back({static_cast<int32_t>(i), b, std::min(b + kBlock, slots[i].numel)});
+  }
+  partials_.resize(blocks_.size() * kPartialCount);
+}
+
+Reduction CpuStep::reduce(const std::vector<double>& prev_lr, int threads) {
+  plan_blocks();
+  const CpuLoops& loops = active_loops();
+  ThreadPool::shared().parallel_for(static_cast<int64_t>(blocks_.size()), threads, [&](int64_t lo, int64_t hi) {
+    for (int64_t b = lo; b < hi; ++b) {
+      const Block& blk = blocks_[b];
+      const TensorSlot& s = slots[blk.slot];
+      double* out = &partials_[b * kPartialCount];
+      if (s.has_grad()) {
+        loops.reduce(s, blk.begin, blk.end, out);
+      } else {
+        std::fill(out, out + kPartialCount, 0.0);
+      }
+    }
+  });
+  Reduction r;
+  for (size_t b = 0; b < blocks_.size(); ++b) {
+    const TensorSlot& s = slots[blocks_[b].slot];
+    const double* part = &partials_[b * kPartialCount];
+    if (s.has_state()) {
+      const double alpha = prev_lr[s.group];
+      for (int k = 0; k < kNormPartial; ++k) r.scaled_dot[k] += alpha * part[k];
+    }
+    r.sq_norm += part[kNormPartial];
+  }
+  return r;
+}
+
+void CpuStep::update(const StepScalars<double>& scalars, double grad_scale, Mode mode, int threads) {
+  const bool paper = mode == Mode::Paper;
+  const CpuLoops& loops = active_loops();
+  ThreadPool::shared().parallel_for(static_cast<int64_t>(blocks_.size()), threads, [&](int64_t lo, int64_t hi) {
+    for (int64_t b = lo; b < hi; ++b) {
+      const Block& blk = blocks_[b];
+      const TensorSlot& s = slots[blk.slot];
+      if (s.has_grad()) {
+        loops.update(scalars, grad_scale, paper, s, blk.begin, blk.end);
+      } else if (s.d != nullptr) {
+        s.is_double ? zero_derivatives<double>(s, blk.begin, blk.end)
+                    : zero_derivatives<float>(s, blk.begin, blk.end);
+      }
+    }
+  });
+}
+
+}  // namespace mada::kernels

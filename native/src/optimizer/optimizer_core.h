@@ -1,0 +1,63 @@
+// What mada::Mada keeps behind its pointer, and the checks its step and its serialization
+// share. Internal to libmada.
+#pragma once
+
+#include <mada/optimizer.h>
+
+#include "kernels/src/cpu/cpu_step.h"
+#include "kernels/src/step/hyper_state.h"
+
+#include <string>
+
+namespace mada {
+
+struct Mada::Core {
+  kernels::CpuStep step;      // the kernel core's fused CPU step, on the tensors' memory
+  kernels::HyperState hyper;  // coefficients, hypergradient, counts, previous lr per group
+};
+
+namespace detail {
+
+// Names a parameter in messages; built only when there is something to report.
+struct Where {
+  size_t group, index;
+  operator std::string() const {
+    return "parameter " + std::to_string(index) + " of group " + std::to_string(group);
+  }
+};
+inline std::string operator+(const Where& w, const char* s) { return std::string(w) + s; }
+
+// The MadaOptions of a group (mada::Error if a group holds another options type).
+MadaOptions& group_options(torch::optim::OptimizerParamGroup& group);
+
+// Why a state does not fit p: "its optimizer state does not fit a parameter of ...".
+std::string state_misfit(const torch::Tensor& p, Mode mode);
+
+// fp64 parameters keep fp64 state (the finite-difference checks need it); all others fp32.
+torch::ScalarType state_dtype(const torch::Tensor& p);
+
+// A parameter the CPU step can update: defined, CPU, float32 or float64, contiguous.
+// Name is anything that makes a string (Where, std::string), formatted only on failure.
+template <typename Name>
+void check_param(const torch::Tensor& p, const Name& name) {
+  if (!p.defined()) fail(ErrorKind::InvalidArgument, name + " is an undefined tensor");
+  if (!p.device().is_cpu())
+    fail(ErrorKind::Unsupported, name + " is on " + p.device().str() +
+                                     ": this build of MADA has only the CPU step");
+  if (p.scalar_type() != torch::kFloat && p.scalar_type() != torch::kDouble)
+    fail(ErrorKind::InvalidArgument, name + " has dtype " + std::string(c10::toString(p.scalar_type())) +
+                                         "; the CPU step takes float32 or float64 parameters");
+  if (!p.is_contiguous()) fail(ErrorKind::InvalidArgument, name + " is not contiguous");
+}
+
+// Whether the state fits parameter p in this mode.
+bool state_fits(const MadaParamState& s, const torch::Tensor& p, Mode mode);
+
+// mada::Error(kind) naming the parameter when the state does not fit it.
+template <typename Name>
+void check_state(const MadaParamState& s, const torch::Tensor& p, Mode mode, const Name& name, ErrorKind kind) {
+  if (!state_fits(s, p, mode)) fail(kind, std::string(name) + ": " + state_misfit(p, mode));
+}
+
+}  // namespace detail
+}  // namespace mada
