@@ -17,6 +17,11 @@ public static class BindingGenerator
             ? options.SystemIncludeDirectories
             : [SystemIncludes.FromGcc()];
         var arguments = new List<string> { "-x", "c", "-std=c99" };
+        foreach (string include in options.IncludeDirectories)
+        {
+            arguments.Add("-I");
+            arguments.Add(include);
+        }
         foreach (string include in includes)
         {
             arguments.Add("-isystem");

@@ -12,13 +12,21 @@ public sealed record BindingOptions
     /// </summary>
     public IReadOnlyList<string> SystemIncludeDirectories { get; init; } = [];
 
+    /// <summary>
+    /// Directories searched for the header's own includes (<c>-I</c>), in addition to the system ones:
+    /// mada.h includes <c>&lt;mada/mada_kernels.h&gt;</c>. Declarations from included files are not
+    /// emitted, but their types can be used by name.
+    /// </summary>
+    public IReadOnlyList<string> IncludeDirectories { get; init; } = [];
+
     /// <summary>Only declarations whose names start with this (case-insensitively) are emitted.</summary>
     public string Prefix { get; init; } = "mada_";
 
     public string Namespace { get; init; } = "Mada.Native";
 
+    /// <summary>The static class that holds the imports and constants.</summary>
     public string ClassName { get; init; } = "NativeMethods";
 
-    /// <summary>The name in <c>[LibraryImport]</c>: libmada.so, mada.dll, libmada.dylib.</summary>
+    /// <summary>The name in <c>[LibraryImport]</c>: "mada" for libmada.so, mada.dll, libmada.dylib.</summary>
     public string LibraryName { get; init; } = "mada";
 }

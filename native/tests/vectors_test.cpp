@@ -1,10 +1,10 @@
 // Every shared vector file (tests/vectors and each MADA_EXTRA_VECTORS directory), update by
 // update, to FORMAT.md's tolerances. A file that cannot be read or parsed fails.
 #include "../testing/vector_replay.h"
+#include "vectors_test_files.h"
 
 #include <gtest/gtest.h>
 
-#include <cctype>
 #include <fstream>
 
 using mada::testing::read_vector_file;
@@ -12,27 +12,11 @@ using mada::testing::VectorReplay;
 
 namespace {
 
-// A directory that cannot be listed becomes an entry that fails, never a silent skip.
-const std::string kUnlistable = "unlistable-directory:";
-
-std::vector<std::string> all_vector_files() {
-  std::vector<std::string> files;
-  for (const auto& dir : mada::testing::vector_directories(MADA_VECTOR_DIR)) {
-    try {
-      for (auto& f : mada::testing::vector_files_in(dir)) files.push_back(std::move(f));
-    } catch (const std::exception&) {
-      files.push_back(kUnlistable + dir);
-    }
-  }
-  return files;
-}
-
 class VectorFileTest : public ::testing::TestWithParam<std::string> {};
 
-TEST_P(VectorFileTest, EveryUpdateMatchesTheFile) {
-  ASSERT_NE(GetParam().rfind(kUnlistable, 0), 0u) << "cannot list " << GetParam();
-  const auto file = read_vector_file(GetParam());  // throws (fails) on a malformed file
-  VectorReplay replay(file);
+// Replays the file in dtype and fails with the first mismatches.
+void expect_replay_matches(const mada::testing::VectorFile& file, torch::Dtype dtype) {
+  VectorReplay replay(file, dtype);
   std::vector<std::string> problems;
   for (const auto& step : file.steps) {
     const std::string problem = replay.run_step(step.t);
@@ -45,15 +29,20 @@ TEST_P(VectorFileTest, EveryUpdateMatchesTheFile) {
                                 << " updates differ" << report;
 }
 
-std::string test_name(const ::testing::TestParamInfo<std::string>& info) {
-  std::string name = std::to_string(info.index) + "_";
-  const auto slash = info.param.find_last_of('/');
-  for (char c : info.param.substr(slash == std::string::npos ? 0 : slash + 1))
-    name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-  return name;
+TEST_P(VectorFileTest, EveryUpdateMatchesTheFileInFloat32) {
+  ASSERT_FALSE(mada::testing::is_unlistable(GetParam())) << "cannot list " << GetParam();
+  expect_replay_matches(read_vector_file(GetParam()), torch::kFloat);  // throws (fails) on a malformed file
 }
 
-INSTANTIATE_TEST_SUITE_P(Files, VectorFileTest, ::testing::ValuesIn(all_vector_files()), test_name);
+TEST_P(VectorFileTest, EveryUpdateMatchesAPaperFileInFloat64) {
+  ASSERT_FALSE(mada::testing::is_unlistable(GetParam())) << "cannot list " << GetParam();
+  const auto file = read_vector_file(GetParam());
+  if (file.mode != mada::Mode::Paper) GTEST_SKIP() << "reference files hold float32 numbers";
+  expect_replay_matches(file, torch::kDouble);
+}
+
+INSTANTIATE_TEST_SUITE_P(Files, VectorFileTest, ::testing::ValuesIn(mada::testing::all_vector_files()),
+                         mada::testing::vector_test_name);
 
 TEST(VectorFiles, TheSharedFilesOfBothModesArePresent) {
   const auto files = mada::testing::vector_files_in(MADA_VECTOR_DIR);

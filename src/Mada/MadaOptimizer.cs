@@ -172,24 +172,7 @@ public sealed unsafe class MadaOptimizer : IDisposable
     public byte[] SaveToBytes()
     {
         using var lease = Lease();
-        nuint size;
-        var status = NativeMethods.mada_optimizer_save_buffer(lease.Pointer, null, 0, &size);
-        while (true)
-        {
-            if (status != mada_status.MADA_ERROR_BUFFER_TOO_SMALL)
-            {
-                Ensure.Ok(status);
-            }
-            byte[] buffer = new byte[checked((int)size)];
-            fixed (byte* bytes = buffer)
-            {
-                status = NativeMethods.mada_optimizer_save_buffer(lease.Pointer, bytes, (nuint)buffer.Length, &size);
-            }
-            if (status == mada_status.MADA_OK)
-            {
-                return size == (nuint)buffer.Length ? buffer : buffer[..checked((int)size)];
-            }
-        }
+        return lease.ReadBytes(&NativeMethods.mada_optimizer_save_buffer);
     }
 
     /// <summary>Restores a checkpoint made by <see cref="SaveToBytes"/>; checked whole before anything changes.</summary>
@@ -197,12 +180,7 @@ public sealed unsafe class MadaOptimizer : IDisposable
     public void LoadFromBytes(ReadOnlySpan<byte> checkpoint)
     {
         using var lease = Lease();
-        byte empty = 0;
-        fixed (byte* bytes = checkpoint)
-        {
-            Ensure.Ok(NativeMethods.mada_optimizer_load_buffer(
-                lease.Pointer, checkpoint.IsEmpty ? &empty : bytes, (nuint)checkpoint.Length));
-        }
+        lease.CallWithBytes(&NativeMethods.mada_optimizer_load_buffer, checkpoint);
     }
 
     /// <summary>Destroys the native optimizer; the parameter tensors stay valid.</summary>

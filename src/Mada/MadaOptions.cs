@@ -85,13 +85,13 @@ public sealed record MadaOptions
     public unsafe void Validate()
     {
         var native = ToNative();
-        Ensure.Ok(NativeMethods.mada_options_validate(&native));
+        Ensure.Ok(KernelMethods.mada_options_validate(&native));
     }
 
     private static unsafe MadaOptions FromPreset(mada_preset preset)
     {
         mada_options native;
-        Ensure.Ok(NativeMethods.mada_options_preset(preset, &native));
+        Ensure.Ok(KernelMethods.mada_options_preset(preset, &native));
         return FromNative(native);
     }
 

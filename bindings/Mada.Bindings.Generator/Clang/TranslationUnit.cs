@@ -114,7 +114,8 @@ internal sealed unsafe class TranslationUnit : IDisposable
         if (errors.Count > 0)
         {
             string hint = errors.Any(e => e.Contains("file not found", StringComparison.Ordinal))
-                ? "\nlibclang ships no compiler headers (stddef.h, ...): pass --isystem DIR, e.g. the output of `gcc -print-file-name=include`."
+                ? "\nFor a header of the project, pass --include DIR. For a compiler header (stddef.h, ...), which " +
+                  "libclang does not ship, pass --isystem DIR, e.g. the output of `gcc -print-file-name=include`."
                 : string.Empty;
             throw new GeneratorException(
                 $"libclang reported {errors.Count} error(s) in {headerPath}:\n  {string.Join("\n  ", errors)}{hint}");

@@ -14,102 +14,15 @@
 #ifndef MADA_MADA_H
 #define MADA_MADA_H
 
-#include <stddef.h>
-#include <stdint.h>
+#include <mada/mada_kernels.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#if defined(_WIN32)
-#if defined(MADA_BUILDING_LIBRARY)
-#define MADA_API __declspec(dllexport)
-#else
-#define MADA_API __declspec(dllimport)
-#endif
-#else
-#define MADA_API __attribute__((visibility("default")))
-#endif
-
-#if defined(__GNUC__) || defined(__clang__)
-#define MADA_MUST_USE __attribute__((warn_unused_result))
-#else
-#define MADA_MUST_USE
-#endif
-
-/* Bumped whenever a signature or a struct layout below changes. */
-#define MADA_ABI_VERSION 4
-
-typedef enum mada_status {
-  MADA_OK = 0,
-  MADA_ERROR_INVALID_ARGUMENT = 1, /* bad option, shape, dtype, index or NULL pointer */
-  MADA_ERROR_NON_FINITE = 2,       /* a gradient held NaN or Inf (policy MADA_NON_FINITE_ERROR) */
-  MADA_ERROR_BUFFER_TOO_SMALL = 3, /* the needed size was written to the size out-parameter */
-  MADA_ERROR_CHECKPOINT = 4,       /* corrupt checkpoint, or one of another model or mode */
-  MADA_ERROR_IO = 5,               /* a file could not be read or written */
-  MADA_ERROR_UNSUPPORTED = 6,      /* valid request this build cannot serve (e.g. CUDA) */
-  MADA_ERROR_INTERNAL = 7          /* a bug: please report the message */
-} mada_status;
-
-typedef enum mada_mode {
-  MADA_MODE_PAPER = 0,    /* the paper's equations, exact hypergradient (default) */
-  MADA_MODE_REFERENCE = 1 /* what the authors' code computes, quirks included */
-} mada_mode;
-
-typedef enum mada_non_finite_policy {
-  MADA_NON_FINITE_ERROR = 0, /* fail the step with MADA_ERROR_NON_FINITE (default) */
-  MADA_NON_FINITE_SKIP = 1   /* skip the step silently; mada_optimizer_skipped_steps counts it */
-} mada_non_finite_policy;
-
-typedef enum mada_preset {
-  MADA_PRESET_MADA = 0,      /* all six coefficients learn, starting from Adam */
-  MADA_PRESET_HYPER_ADAM = 1,/* Adam whose beta1 and beta2 learn */
-  MADA_PRESET_ADAM = 2,
-  MADA_PRESET_ADAMW = 3,     /* Adam with decoupled weight decay 0.01 */
-  MADA_PRESET_AVGRAD = 4,
-  MADA_PRESET_YOGI = 5,
-  MADA_PRESET_ADAN = 6,
-  MADA_PRESET_LION = 7
-} mada_preset;
-
-/* Bit k of mada_options.learn_mask turns learning of coefficient k on. */
-typedef enum mada_coefficient {
-  MADA_COEFFICIENT_BETA1 = 0,
-  MADA_COEFFICIENT_BETA2 = 1,
-  MADA_COEFFICIENT_BETA3 = 2,
-  MADA_COEFFICIENT_RHO = 3,
-  MADA_COEFFICIENT_C = 4,
-  MADA_COEFFICIENT_GAMMA = 5,
-  MADA_COEFFICIENT_COUNT = 6
-} mada_coefficient;
-
-/* One value per MADA coefficient, in the spec's order. */
-typedef struct mada_coefficients {
-  double beta1;
-  double beta2;
-  double beta3;
-  double rho;
-  double c;
-  double gamma;
-} mada_coefficients;
-
-/* Every option of mada::MadaOptions. Fill it with mada_options_preset, then change fields. */
-typedef struct mada_options {
-  double lr;                   /* default learning rate of parameter groups */
-  double weight_decay;         /* default decoupled weight decay of parameter groups */
-  mada_coefficients q0;        /* initial coefficients (projected into the bounds) */
-  mada_coefficients hyper_lr;  /* hyper learning rate per coefficient */
-  uint32_t learn_mask;         /* bit k set: coefficient k learns */
-  mada_coefficients lower;     /* lower bound per coefficient */
-  mada_coefficients upper;     /* upper bound per coefficient */
-  double eps;
-  double lion_beta1;
-  double lion_beta2;
-  double hypergrad_clip;       /* per-coefficient clip of the hypergradient */
-  double grad_clip;            /* global-norm gradient clip; 0 disables it */
-  mada_mode mode;
-  mada_non_finite_policy non_finite;
-} mada_options;
+/* Bumped whenever a signature or a struct layout below changes. The shared types, the last
+ * error and the options functions are mada_kernels.h's (libmada links libmada_kernels). */
+#define MADA_ABI_VERSION 5
 
 typedef struct mada_tensor mada_tensor;       /* a float32 CPU tensor */
 typedef struct mada_optimizer mada_optimizer; /* a mada::Mada optimizer */
@@ -185,22 +98,10 @@ typedef struct mada_dataset_info {
   int64_t context;     /* text: characters per window; images: 0 */
 } mada_dataset_info;
 
-/* Library and errors ---------------------------------------------------------------------- */
+/* Library ----------------------------------------------------------------------------------- */
 
 /* The MADA_ABI_VERSION the library was built with; compare before any other call. */
 MADA_API uint32_t mada_abi_version(void);
-
-/* Copies this thread's last error message into buffer (NUL-terminated, truncated to capacity)
- * and returns its full length without the NUL. buffer may be NULL to query the length. */
-MADA_API size_t mada_last_error(char* buffer, size_t capacity);
-
-/* Options --------------------------------------------------------------------------------- */
-
-/* Fills *out with a preset's defaults (the authors' values; lr 1e-3, Lion 1e-4). */
-MADA_API MADA_MUST_USE mada_status mada_options_preset(mada_preset preset, mada_options* out);
-
-/* Checks every field; MADA_ERROR_INVALID_ARGUMENT names the first bad one. */
-MADA_API MADA_MUST_USE mada_status mada_options_validate(const mada_options* options);
 
 /* Tensors --------------------------------------------------------------------------------- */
 

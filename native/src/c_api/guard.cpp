@@ -1,52 +1,19 @@
 #include "guard.h"
 
-#include <mada/error.h>
-
 #include <c10/util/Exception.h>
-
-#include <cstring>
-#include <new>
 
 namespace mada::c_api {
 
-namespace {
-thread_local std::string last_error;
-}
-
-void set_last_error(const std::string& message) noexcept {
-  try {
-    last_error = message;
-  } catch (...) {
-    last_error.clear();  // out of memory for the message itself: leave it empty
-  }
-}
-
-void clear_last_error() noexcept { last_error.clear(); }
-
-mada_status status_of_current_exception() noexcept {
+mada_status status_of_current_torch_exception() noexcept {
   try {
     throw;
-  } catch (const mada::Error& e) {
-    set_last_error(e.what());
-    return static_cast<mada_status>(static_cast<int>(e.kind()));
   } catch (const c10::Error& e) {
     // libtorch's checks reject what the caller passed (shapes, dtypes, sizes).
     set_last_error(e.what_without_backtrace());
     return MADA_ERROR_INVALID_ARGUMENT;
-  } catch (const std::bad_alloc&) {
-    set_last_error("out of memory");
-    return MADA_ERROR_INTERNAL;
-  } catch (const std::exception& e) {
-    set_last_error(std::string("internal error: ") + e.what());
-    return MADA_ERROR_INTERNAL;
   } catch (...) {
-    set_last_error("internal error: unknown exception");
-    return MADA_ERROR_INTERNAL;
+    return status_of_current_exception();
   }
-}
-
-void require_non_null(const void* p, const char* argument) {
-  if (p == nullptr) fail(ErrorKind::InvalidArgument, std::string(argument) + " is NULL");
 }
 
 }  // namespace mada::c_api
@@ -54,15 +21,5 @@ void require_non_null(const void* p, const char* argument) {
 extern "C" {
 
 uint32_t mada_abi_version(void) { return MADA_ABI_VERSION; }
-
-size_t mada_last_error(char* buffer, size_t capacity) {
-  const std::string& message = mada::c_api::last_error;
-  if (buffer != nullptr && capacity > 0) {
-    const size_t n = message.size() < capacity - 1 ? message.size() : capacity - 1;
-    std::memcpy(buffer, message.data(), n);
-    buffer[n] = '\0';
-  }
-  return message.size();
-}
 
 }  // extern "C"

@@ -1,31 +1,25 @@
-// The one place where C++ meets the C ABI: every exported function runs its body through
-// guarded(), which turns any exception into a status and this thread's last-error message.
+// libmada's side of the C ABI guard: the kernel core's guard (native/kernels/src/c_api), with
+// libtorch's c10::Error turned into a status and its message without the C++ backtrace.
 #pragma once
 
 #include <mada/mada.h>
 
-#include <string>
+#include "kernels/src/c_api/guard.h"
 
 namespace mada::c_api {
 
-void set_last_error(const std::string& message) noexcept;
-void clear_last_error() noexcept;
-
-// Maps the exception in flight to a status and records its message. Call only from a catch.
-mada_status status_of_current_exception() noexcept;
+// c10::Error first, then everything status_of_current_exception() knows. Only from a catch.
+mada_status status_of_current_torch_exception() noexcept;
 
 template <typename F>
-mada_status guarded(F&& body) noexcept {
+mada_status guarded_torch(F&& body) noexcept {
   try {
     clear_last_error();
     body();
     return MADA_OK;
   } catch (...) {
-    return status_of_current_exception();
+    return status_of_current_torch_exception();
   }
 }
-
-// Throws mada::Error(InvalidArgument) naming the argument when p is null.
-void require_non_null(const void* p, const char* argument);
 
 }  // namespace mada::c_api

@@ -7,6 +7,8 @@
 #include <mada/optimizer.h>
 #include <mada/training/trainer.h>
 
+#include "kernels/src/c_api/options_c.h"
+
 #include <memory>
 
 struct mada_tensor {
@@ -31,7 +33,5 @@ struct mada_trainer {
 
 namespace mada::c_api {
 // Converts and validates (mada::Error on a bad field).
-MadaOptions to_options(const mada_options& o);
-mada_coefficients to_c_coefficients(const Coefficients& c);
-Coefficients from_c_coefficients(const mada_coefficients& c);
-}
+inline MadaOptions to_options(const mada_options& o) { return MadaOptions(from_c(o)); }
+}  // namespace mada::c_api

@@ -6,7 +6,7 @@
 
 using mada::ErrorKind;
 using mada::fail;
-using mada::c_api::guarded;
+using mada::c_api::guarded_torch;
 using mada::c_api::require_non_null;
 
 namespace {
@@ -57,7 +57,7 @@ class AttachedGradients {
 extern "C" {
 
 mada_status mada_optimizer_create(const mada_options* options, mada_optimizer** out) {
-  return guarded([&] {
+  return guarded_torch([&] {
     require_non_null(options, "options");
     require_non_null(out, "out");
     auto handle = std::make_unique<mada_optimizer>();
@@ -71,7 +71,7 @@ void mada_optimizer_destroy(mada_optimizer* optimizer) { delete optimizer; }
 
 mada_status mada_optimizer_add_group(mada_optimizer* optimizer, mada_tensor* const* params, size_t count,
                                      double lr, double weight_decay) {
-  return guarded([&] {
+  return guarded_torch([&] {
     mada::Mada& opt = checked(optimizer);
     if (count == 0) fail(ErrorKind::InvalidArgument, "a parameter group needs at least one tensor");
     require_non_null(params, "params");
@@ -92,7 +92,7 @@ mada_status mada_optimizer_add_group(mada_optimizer* optimizer, mada_tensor* con
 }
 
 mada_status mada_optimizer_group_count(const mada_optimizer* optimizer, size_t* out) {
-  return guarded([&] {
+  return guarded_torch([&] {
     const mada::Mada& opt = checked(optimizer);
     require_non_null(out, "out");
     *out = opt.param_groups().size();
@@ -100,7 +100,7 @@ mada_status mada_optimizer_group_count(const mada_optimizer* optimizer, size_t* 
 }
 
 mada_status mada_optimizer_param_count(const mada_optimizer* optimizer, size_t* out) {
-  return guarded([&] {
+  return guarded_torch([&] {
     const mada::Mada& opt = checked(optimizer);
     require_non_null(out, "out");
     size_t n = 0;
@@ -110,7 +110,7 @@ mada_status mada_optimizer_param_count(const mada_optimizer* optimizer, size_t* 
 }
 
 mada_status mada_optimizer_get_lr(const mada_optimizer* optimizer, size_t group, double* out) {
-  return guarded([&] {
+  return guarded_torch([&] {
     auto& opt = const_cast<mada::Mada&>(checked(optimizer));
     require_non_null(out, "out");
     *out = group_at(opt, group).options().get_lr();
@@ -118,7 +118,7 @@ mada_status mada_optimizer_get_lr(const mada_optimizer* optimizer, size_t group,
 }
 
 mada_status mada_optimizer_set_lr(mada_optimizer* optimizer, size_t group, double lr) {
-  return guarded([&] {
+  return guarded_torch([&] {
     auto& options = static_cast<mada::MadaOptions&>(group_at(checked(optimizer), group).options());
     mada::MadaOptions candidate = options;
     candidate.lr(lr).validate_group();
@@ -127,7 +127,7 @@ mada_status mada_optimizer_set_lr(mada_optimizer* optimizer, size_t group, doubl
 }
 
 mada_status mada_optimizer_step(mada_optimizer* optimizer, mada_tensor* const* grads, size_t count) {
-  return guarded([&] {
+  return guarded_torch([&] {
     mada::Mada& opt = checked(optimizer);
     auto params = all_params(opt);
     if (count != params.size())
@@ -140,23 +140,23 @@ mada_status mada_optimizer_step(mada_optimizer* optimizer, mada_tensor* const* g
 }
 
 mada_status mada_optimizer_coefficients(const mada_optimizer* optimizer, mada_coefficients* out) {
-  return guarded([&] {
+  return guarded_torch([&] {
     const mada::Mada& opt = checked(optimizer);
     require_non_null(out, "out");
-    *out = mada::c_api::to_c_coefficients(opt.coefficients());
+    *out = mada::c_api::to_c(opt.coefficients());
   });
 }
 
 mada_status mada_optimizer_hypergradient(const mada_optimizer* optimizer, mada_coefficients* out) {
-  return guarded([&] {
+  return guarded_torch([&] {
     const mada::Mada& opt = checked(optimizer);
     require_non_null(out, "out");
-    *out = mada::c_api::to_c_coefficients(opt.hypergradient());
+    *out = mada::c_api::to_c(opt.hypergradient());
   });
 }
 
 mada_status mada_optimizer_step_count(const mada_optimizer* optimizer, int64_t* out) {
-  return guarded([&] {
+  return guarded_torch([&] {
     const mada::Mada& opt = checked(optimizer);
     require_non_null(out, "out");
     *out = opt.step_count();
@@ -164,7 +164,7 @@ mada_status mada_optimizer_step_count(const mada_optimizer* optimizer, int64_t* 
 }
 
 mada_status mada_optimizer_skipped_steps(const mada_optimizer* optimizer, int64_t* out) {
-  return guarded([&] {
+  return guarded_torch([&] {
     const mada::Mada& opt = checked(optimizer);
     require_non_null(out, "out");
     *out = opt.skipped_steps();
@@ -172,7 +172,7 @@ mada_status mada_optimizer_skipped_steps(const mada_optimizer* optimizer, int64_
 }
 
 mada_status mada_optimizer_grad_norm(const mada_optimizer* optimizer, double* out) {
-  return guarded([&] {
+  return guarded_torch([&] {
     const mada::Mada& opt = checked(optimizer);
     require_non_null(out, "out");
     *out = opt.grad_norm();
@@ -180,7 +180,7 @@ mada_status mada_optimizer_grad_norm(const mada_optimizer* optimizer, double* ou
 }
 
 mada_status mada_optimizer_save(const mada_optimizer* optimizer, const char* path) {
-  return guarded([&] {
+  return guarded_torch([&] {
     const mada::Mada& opt = checked(optimizer);
     require_non_null(path, "path");
     mada::save_checkpoint(opt, path);
@@ -188,7 +188,7 @@ mada_status mada_optimizer_save(const mada_optimizer* optimizer, const char* pat
 }
 
 mada_status mada_optimizer_load(mada_optimizer* optimizer, const char* path) {
-  return guarded([&] {
+  return guarded_torch([&] {
     mada::Mada& opt = checked(optimizer);
     require_non_null(path, "path");
     mada::load_checkpoint(opt, path);
@@ -197,7 +197,7 @@ mada_status mada_optimizer_load(mada_optimizer* optimizer, const char* path) {
 
 mada_status mada_optimizer_save_buffer(const mada_optimizer* optimizer, uint8_t* buffer, size_t capacity,
                                        size_t* size) {
-  return guarded([&] {
+  return guarded_torch([&] {
     const mada::Mada& opt = checked(optimizer);
     require_non_null(size, "size");
     const std::string bytes = mada::save_to_bytes(opt);
@@ -211,7 +211,7 @@ mada_status mada_optimizer_save_buffer(const mada_optimizer* optimizer, uint8_t*
 }
 
 mada_status mada_optimizer_load_buffer(mada_optimizer* optimizer, const uint8_t* data, size_t size) {
-  return guarded([&] {
+  return guarded_torch([&] {
     mada::Mada& opt = checked(optimizer);
     if (size > 0) require_non_null(data, "data");
     mada::load_from_bytes(opt, reinterpret_cast<const char*>(data), size);

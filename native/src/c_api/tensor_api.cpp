@@ -5,7 +5,7 @@
 
 using mada::ErrorKind;
 using mada::fail;
-using mada::c_api::guarded;
+using mada::c_api::guarded_torch;
 using mada::c_api::require_non_null;
 
 namespace {
@@ -23,7 +23,7 @@ extern "C" {
 
 mada_status mada_tensor_create(const float* data, size_t count, const int64_t* shape, size_t ndim,
                                mada_tensor** out) {
-  return guarded([&] {
+  return guarded_torch([&] {
     require_non_null(out, "out");
     if (ndim > 0) require_non_null(shape, "shape");
     std::vector<int64_t> sizes(shape, shape + ndim);
@@ -46,7 +46,7 @@ mada_status mada_tensor_create(const float* data, size_t count, const int64_t* s
 void mada_tensor_destroy(mada_tensor* tensor) { delete tensor; }
 
 mada_status mada_tensor_numel(const mada_tensor* tensor, size_t* out) {
-  return guarded([&] {
+  return guarded_torch([&] {
     require_non_null(tensor, "tensor");
     require_non_null(out, "out");
     *out = static_cast<size_t>(tensor->tensor.numel());
@@ -54,7 +54,7 @@ mada_status mada_tensor_numel(const mada_tensor* tensor, size_t* out) {
 }
 
 mada_status mada_tensor_shape(const mada_tensor* tensor, int64_t* shape, size_t capacity, size_t* ndim) {
-  return guarded([&] {
+  return guarded_torch([&] {
     require_non_null(tensor, "tensor");
     require_non_null(ndim, "ndim");
     const auto sizes = tensor->tensor.sizes();
@@ -68,7 +68,7 @@ mada_status mada_tensor_shape(const mada_tensor* tensor, int64_t* shape, size_t 
 }
 
 mada_status mada_tensor_read(const mada_tensor* tensor, float* data, size_t count) {
-  return guarded([&] {
+  return guarded_torch([&] {
     require_non_null(tensor, "tensor");
     require_count(tensor, count);
     if (count > 0) require_non_null(data, "data");
@@ -77,7 +77,7 @@ mada_status mada_tensor_read(const mada_tensor* tensor, float* data, size_t coun
 }
 
 mada_status mada_tensor_write(mada_tensor* tensor, const float* data, size_t count) {
-  return guarded([&] {
+  return guarded_torch([&] {
     require_non_null(tensor, "tensor");
     require_count(tensor, count);
     if (count > 0) require_non_null(data, "data");

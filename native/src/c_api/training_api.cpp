@@ -9,7 +9,7 @@
 
 using mada::ErrorKind;
 using mada::fail;
-using mada::c_api::guarded;
+using mada::c_api::guarded_torch;
 using mada::c_api::require_non_null;
 
 namespace {
@@ -56,7 +56,7 @@ mada::TrainerOptions to_trainer_options(const mada_trainer_options& o) {
   t.optimizer.weight_decay = o.weight_decay;
   t.optimizer.grad_clip = o.grad_clip;
   t.optimizer.mode = static_cast<mada::Mode>(o.mode);
-  if (o.has_q0) t.optimizer.q0 = mada::c_api::from_c_coefficients(o.q0);
+  if (o.has_q0) t.optimizer.q0 = mada::c_api::from_c(o.q0);
   t.min_lr_ratio = o.min_lr_ratio;
   t.warmup_steps = o.warmup_steps;
   t.total_steps = o.total_steps;
@@ -72,7 +72,7 @@ mada::TrainerOptions to_trainer_options(const mada_trainer_options& o) {
 extern "C" {
 
 mada_status mada_dataset_fashion_mnist(const char* directory, int64_t train_limit, mada_dataset** out) {
-  return guarded([&] {
+  return guarded_torch([&] {
     require_non_null(out, "out");
     if (train_limit < 0) fail(ErrorKind::InvalidArgument, "train_limit must not be negative");
     auto handle = std::make_unique<mada_dataset>();
@@ -82,7 +82,7 @@ mada_status mada_dataset_fashion_mnist(const char* directory, int64_t train_limi
 }
 
 mada_status mada_dataset_text(const char* path, int64_t context, double validation_fraction, mada_dataset** out) {
-  return guarded([&] {
+  return guarded_torch([&] {
     require_non_null(path, "path");
     require_non_null(out, "out");
     auto handle = std::make_unique<mada_dataset>();
@@ -94,7 +94,7 @@ mada_status mada_dataset_text(const char* path, int64_t context, double validati
 void mada_dataset_destroy(mada_dataset* dataset) { delete dataset; }
 
 mada_status mada_dataset_info_get(const mada_dataset* dataset, mada_dataset_info* out) {
-  return guarded([&] {
+  return guarded_torch([&] {
     require_non_null(dataset, "dataset");
     require_non_null(out, "out");
     const auto& d = *dataset->dataset;
@@ -105,7 +105,7 @@ mada_status mada_dataset_info_get(const mada_dataset* dataset, mada_dataset_info
 }
 
 mada_status mada_model_create(const mada_model_options* options, const mada_dataset* dataset, mada_model** out) {
-  return guarded([&] {
+  return guarded_torch([&] {
     require_non_null(options, "options");
     require_non_null(dataset, "dataset");
     require_non_null(out, "out");
@@ -118,7 +118,7 @@ mada_status mada_model_create(const mada_model_options* options, const mada_data
 void mada_model_destroy(mada_model* model) { delete model; }
 
 mada_status mada_model_parameter_count(const mada_model* model, int64_t* out) {
-  return guarded([&] {
+  return guarded_torch([&] {
     require_non_null(model, "model");
     require_non_null(out, "out");
     *out = model->model->parameter_count();
@@ -126,7 +126,7 @@ mada_status mada_model_parameter_count(const mada_model* model, int64_t* out) {
 }
 
 mada_status mada_trainer_options_default(mada_trainer_options* out) {
-  return guarded([&] {
+  return guarded_torch([&] {
     require_non_null(out, "out");
     const mada::TrainerOptions t;
     mada_trainer_options o{};
@@ -141,7 +141,7 @@ mada_status mada_trainer_options_default(mada_trainer_options* out) {
     o.grad_accumulation = t.grad_accumulation;
     o.seed = t.seed;
     o.has_q0 = 0;
-    o.q0 = mada::c_api::to_c_coefficients(mada::adam_point());
+    o.q0 = mada::c_api::to_c(mada::adam_point());
     o.mode = static_cast<mada_mode>(t.optimizer.mode);
     *out = o;
   });
@@ -149,7 +149,7 @@ mada_status mada_trainer_options_default(mada_trainer_options* out) {
 
 mada_status mada_trainer_create(mada_model* model, const mada_dataset* dataset, const mada_trainer_options* options,
                                 mada_trainer** out) {
-  return guarded([&] {
+  return guarded_torch([&] {
     require_non_null(model, "model");
     require_non_null(dataset, "dataset");
     require_non_null(options, "options");
@@ -163,7 +163,7 @@ mada_status mada_trainer_create(mada_model* model, const mada_dataset* dataset, 
 void mada_trainer_destroy(mada_trainer* trainer) { delete trainer; }
 
 mada_status mada_trainer_step(mada_trainer* trainer, mada_step_metrics* out) {
-  return guarded([&] {
+  return guarded_torch([&] {
     require_non_null(trainer, "trainer");
     require_non_null(out, "out");
     const mada::StepMetrics m = trainer->trainer->step();
@@ -173,14 +173,14 @@ mada_status mada_trainer_step(mada_trainer* trainer, mada_step_metrics* out) {
     r.lr = m.lr;
     r.grad_norm = m.grad_norm;
     r.has_coefficients = m.coefficients.has_value();
-    if (m.coefficients) r.coefficients = mada::c_api::to_c_coefficients(*m.coefficients);
-    if (m.hypergradient) r.hypergradient = mada::c_api::to_c_coefficients(*m.hypergradient);
+    if (m.coefficients) r.coefficients = mada::c_api::to_c(*m.coefficients);
+    if (m.hypergradient) r.hypergradient = mada::c_api::to_c(*m.hypergradient);
     *out = r;
   });
 }
 
 mada_status mada_trainer_step_count(const mada_trainer* trainer, int64_t* out) {
-  return guarded([&] {
+  return guarded_torch([&] {
     require_non_null(trainer, "trainer");
     require_non_null(out, "out");
     *out = trainer->trainer->step_count();
@@ -188,7 +188,7 @@ mada_status mada_trainer_step_count(const mada_trainer* trainer, int64_t* out) {
 }
 
 mada_status mada_trainer_evaluate(mada_trainer* trainer, int64_t max_batches, mada_eval_metrics* out) {
-  return guarded([&] {
+  return guarded_torch([&] {
     require_non_null(trainer, "trainer");
     require_non_null(out, "out");
     if (max_batches < 0) fail(ErrorKind::InvalidArgument, "max_batches must not be negative");
@@ -198,7 +198,7 @@ mada_status mada_trainer_evaluate(mada_trainer* trainer, int64_t max_batches, ma
 }
 
 mada_status mada_trainer_save(const mada_trainer* trainer, const char* path) {
-  return guarded([&] {
+  return guarded_torch([&] {
     require_non_null(trainer, "trainer");
     require_non_null(path, "path");
     trainer->trainer->save(path);
@@ -206,7 +206,7 @@ mada_status mada_trainer_save(const mada_trainer* trainer, const char* path) {
 }
 
 mada_status mada_trainer_load(mada_trainer* trainer, const char* path) {
-  return guarded([&] {
+  return guarded_torch([&] {
     require_non_null(trainer, "trainer");
     require_non_null(path, "path");
     trainer->trainer->load(path);

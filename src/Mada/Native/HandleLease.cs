@@ -39,6 +39,43 @@ internal unsafe ref struct HandleLease
         }
     }
 
+    /// <summary>
+    /// Calls <c>status f(handle, uint8_t* buffer, size_t capacity, size_t* size)</c>, which fills a
+    /// caller buffer of a size it reports, and returns the bytes (sized first, then filled; again
+    /// if the size grew in between).
+    /// </summary>
+    public readonly byte[] ReadBytes(delegate*<nint, byte*, nuint, nuint*, mada_status> fill)
+    {
+        nuint size;
+        var status = fill(Pointer, null, 0, &size);
+        while (true)
+        {
+            if (status != mada_status.MADA_ERROR_BUFFER_TOO_SMALL)
+            {
+                Ensure.Ok(status);
+            }
+            byte[] buffer = new byte[checked((int)size)];
+            fixed (byte* bytes = buffer)
+            {
+                status = fill(Pointer, bytes, (nuint)buffer.Length, &size);
+            }
+            if (status == mada_status.MADA_OK)
+            {
+                return size == (nuint)buffer.Length ? buffer : buffer[..checked((int)size)];
+            }
+        }
+    }
+
+    /// <summary>Calls <c>status f(handle, const uint8_t* data, size_t size)</c>; an empty span is passed as a valid pointer and size 0.</summary>
+    public readonly void CallWithBytes(delegate*<nint, byte*, nuint, mada_status> call, ReadOnlySpan<byte> data)
+    {
+        byte empty = 0;
+        fixed (byte* bytes = data)
+        {
+            Ensure.Ok(call(Pointer, data.IsEmpty ? &empty : bytes, (nuint)data.Length));
+        }
+    }
+
     public void Dispose()
     {
         if (added)

@@ -7,7 +7,7 @@ internal static unsafe class LastError
 {
     public static string Read()
     {
-        nuint length = NativeMethods.mada_last_error(null, 0);
+        nuint length = KernelMethods.mada_last_error(null, 0);
         if (length == 0)
         {
             return string.Empty;
@@ -17,7 +17,7 @@ internal static unsafe class LastError
         byte[] buffer = new byte[checked((int)length + 1)];
         fixed (byte* bytes = buffer)
         {
-            length = NativeMethods.mada_last_error(bytes, (nuint)buffer.Length);
+            length = KernelMethods.mada_last_error(bytes, (nuint)buffer.Length);
         }
         int written = (int)Math.Min(length, (nuint)(buffer.Length - 1));
         return Encoding.UTF8.GetString(buffer, 0, written);

@@ -4,33 +4,88 @@ using System.Runtime.InteropServices;
 namespace Mada.Native;
 
 /// <summary>
-/// Finds and loads libmada for the generated imports, then checks that it implements the ABI
-/// version the bindings were generated for. Order: MADA_NATIVE_PATH (a file, or a directory
-/// holding the library; when set it is the only place tried), next to Mada.dll, the default
+/// Finds and loads one of the native libraries for the generated imports, then checks that it
+/// implements the ABI version its bindings were generated for. Two libraries, one search order:
+/// <see cref="Kernels"/> (libmada_kernels, the step on caller-owned memory; needs only the C++
+/// runtime) and <see cref="Mada"/> (libmada, libtorch-based; links libmada_kernels, which is
+/// loaded first from the same places). Using only the kernels (MadaEngine, MadaOptions) never
+/// loads libmada, so they can live in a process that holds another libtorch.
+/// Order: MADA_NATIVE_PATH (a directory holding the libraries, or a file: that library, the
+/// others from its folder; when set it is the only place tried), next to Mada.dll, the default
 /// search. Failure is one <see cref="DllNotFoundException"/> naming every place tried and why.
 /// </summary>
-internal static class NativeLibraryLoader
+internal sealed class NativeLibraryLoader
 {
     public const string PathVariable = "MADA_NATIVE_PATH";
 
-    private static readonly Lock Gate = new();
-    private static nint library;
+    private static readonly Lock RegistrationGate = new();
+    private static bool registered;
 
-    /// <summary>libmada.so, mada.dll or libmada.dylib.</summary>
-    public static string FileName { get; } =
-        OperatingSystem.IsWindows() ? $"{NativeMethods.LibraryName}.dll"
-        : OperatingSystem.IsMacOS() ? $"lib{NativeMethods.LibraryName}.dylib"
-        : $"lib{NativeMethods.LibraryName}.so";
+    private readonly Lock gate = new();
+    private readonly string versionExport;
+    private readonly uint expectedVersion;
+    private readonly string abiName;
+    private readonly NativeLibraryLoader? prerequisite;
+    private readonly bool ownsUnknownFileNames;
+    private readonly string dependencyHint;
+    private nint library;
 
-    public static void Register() =>
-        NativeLibrary.SetDllImportResolver(typeof(NativeLibraryLoader).Assembly, Resolve);
+    private NativeLibraryLoader(
+        string name, string versionExport, uint expectedVersion, string abiName, NativeLibraryLoader? prerequisite,
+        bool ownsUnknownFileNames, string dependencyHint)
+    {
+        Name = name;
+        FileName = OperatingSystem.IsWindows() ? $"{name}.dll"
+            : OperatingSystem.IsMacOS() ? $"lib{name}.dylib"
+            : $"lib{name}.so";
+        this.versionExport = versionExport;
+        this.expectedVersion = expectedVersion;
+        this.abiName = abiName;
+        this.prerequisite = prerequisite;
+        this.ownsUnknownFileNames = ownsUnknownFileNames;
+        this.dependencyHint = dependencyHint;
+    }
 
-    /// <summary>The loaded library, loading it first if needed.</summary>
-    public static nint Handle
+    /// <summary>libmada_kernels: KernelMethods' imports.</summary>
+    public static NativeLibraryLoader Kernels { get; } = new(
+        KernelMethods.LibraryName, "mada_kernels_abi_version", KernelMethods.MADA_KERNELS_ABI_VERSION, "MADA kernels ABI",
+        prerequisite: null, ownsUnknownFileNames: false,
+        dependencyHint: "It needs nothing but the C++ runtime (libstdc++).");
+
+    /// <summary>libmada: NativeMethods' imports.</summary>
+    public static NativeLibraryLoader Mada { get; } = new(
+        NativeMethods.LibraryName, "mada_abi_version", NativeMethods.MADA_ABI_VERSION, "MADA ABI",
+        prerequisite: Kernels, ownsUnknownFileNames: true,
+        dependencyHint: "If it was found but a library it needs is missing (libtorch_cpu.so, libc10.so), " +
+                        "libtorch is not where the build put it.");
+
+    /// <summary>The name in <c>[LibraryImport]</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>libmada.so, mada.dll or libmada.dylib (likewise for mada_kernels).</summary>
+    public string FileName { get; }
+
+    /// <summary>Whether this library is loaded already (by this loader).</summary>
+    public bool IsLoaded
     {
         get
         {
-            lock (Gate)
+            lock (gate)
+            {
+                return library != 0;
+            }
+        }
+    }
+
+    /// <summary>The loaded library, loading it (and first what it links) if needed.</summary>
+    public nint Handle
+    {
+        get
+        {
+            // libmada's dependency on libmada_kernels is then satisfied by the one loaded here,
+            // from the same place, whatever the library's own search path says.
+            _ = prerequisite?.Handle;
+            lock (gate)
             {
                 if (library == 0)
                 {
@@ -41,17 +96,40 @@ internal static class NativeLibraryLoader
         }
     }
 
+    /// <summary>Installs the resolver for both libraries; called by each import class's static constructor, effective once.</summary>
+    public static void Register()
+    {
+        lock (RegistrationGate)
+        {
+            if (!registered)
+            {
+                NativeLibrary.SetDllImportResolver(typeof(NativeLibraryLoader).Assembly, Resolve);
+                registered = true;
+            }
+        }
+    }
+
     private static nint Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath) =>
-        name == NativeMethods.LibraryName ? Handle : 0;
+        name == Kernels.Name ? Kernels.Handle
+        : name == Mada.Name ? Mada.Handle
+        : 0;
 
     /// <summary>Where to look, in order.</summary>
-    internal static IReadOnlyList<LibraryCandidate> Candidates()
+    internal IReadOnlyList<LibraryCandidate> Candidates()
     {
         string? configured = Environment.GetEnvironmentVariable(PathVariable);
         if (!string.IsNullOrEmpty(configured))
         {
-            string path = Directory.Exists(configured) ? Path.Combine(configured, FileName) : configured;
-            return [new LibraryCandidate($"{PathVariable}={configured}", path, IsFile: true)];
+            if (Directory.Exists(configured))
+            {
+                return [new LibraryCandidate($"{PathVariable}={configured}", Path.Combine(configured, FileName), IsFile: true)];
+            }
+            if (NamesThisLibrary(configured))
+            {
+                return [new LibraryCandidate($"{PathVariable}={configured}", configured, IsFile: true)];
+            }
+            string folder = Path.GetDirectoryName(Path.GetFullPath(configured)) ?? ".";
+            return [new LibraryCandidate($"the folder of {PathVariable}={configured}", Path.Combine(folder, FileName), IsFile: true)];
         }
 
         string assemblyDirectory = Path.GetDirectoryName(typeof(NativeLibraryLoader).Assembly.Location) is { Length: > 0 } directory
@@ -60,15 +138,30 @@ internal static class NativeLibraryLoader
         return
         [
             new LibraryCandidate("next to Mada.dll", Path.Combine(assemblyDirectory, FileName), IsFile: true),
-            new LibraryCandidate("default search", NativeMethods.LibraryName, IsFile: false),
+            new LibraryCandidate("default search", Name, IsFile: false),
         ];
+    }
+
+    /// <summary>
+    /// A file named in the variable is the library of that file name; one named otherwise
+    /// (libmada.so.5, a renamed copy) is libmada, as before there were two libraries.
+    /// </summary>
+    private bool NamesThisLibrary(string file)
+    {
+        string name = Path.GetFileName(file);
+        if (name == FileName)
+        {
+            return true;
+        }
+        bool namesAnother = name == Kernels.FileName || name == Mada.FileName;
+        return !namesAnother && ownsUnknownFileNames;
     }
 
     /// <summary>
     /// Loads the first candidate that loads. One that loads but implements another ABI version
     /// stops the search with a <see cref="MadaException"/>: it is the library the user pointed at.
     /// </summary>
-    internal static nint LoadChecked(IReadOnlyList<LibraryCandidate> candidates)
+    internal nint LoadChecked(IReadOnlyList<LibraryCandidate> candidates)
     {
         var failures = new List<string>();
         foreach (var candidate in candidates)
@@ -101,32 +194,31 @@ internal static class NativeLibraryLoader
         }
 
         throw new DllNotFoundException(
-            $"Could not load the MADA native library ({FileName}).\n  " +
+            $"Could not load the MADA native library {FileName}.\n  " +
             string.Join("\n  ", failures) +
             $"\nBuild it with ./build.sh, which also installs libtorch, then set {PathVariable} to the folder " +
-            $"holding {FileName} (build/native) or copy it next to Mada.dll. If {FileName} was found but a " +
-            "library it needs is missing (libtorch_cpu.so, libc10.so), libtorch is not where the build put it.");
+            $"holding {FileName} (build/native) or copy it next to Mada.dll. {dependencyHint}");
     }
 
     /// <summary>Refuses a library built for another ABI version than the generated bindings.</summary>
-    internal static unsafe void CheckAbi(nint handle, string path)
+    internal unsafe void CheckAbi(nint handle, string path)
     {
-        if (!NativeLibrary.TryGetExport(handle, "mada_abi_version", out nint export))
+        if (!NativeLibrary.TryGetExport(handle, versionExport, out nint export))
         {
-            throw new DllNotFoundException($"{path} is not a MADA library: it exports no mada_abi_version.");
+            throw new DllNotFoundException($"{path} is not {FileName}: it exports no {versionExport}.");
         }
         // Called through the raw export: the generated import would re-enter this resolver.
         uint version = ((delegate* unmanaged<uint>)export)();
         CheckAbiVersion(version, path);
     }
 
-    internal static void CheckAbiVersion(uint libraryVersion, string path)
+    internal void CheckAbiVersion(uint libraryVersion, string path)
     {
-        if (libraryVersion != NativeMethods.MADA_ABI_VERSION)
+        if (libraryVersion != expectedVersion)
         {
             throw new MadaException(
-                $"{path} implements MADA ABI version {libraryVersion}, but Mada.dll was generated for version " +
-                $"{NativeMethods.MADA_ABI_VERSION}. Rebuild the native library (./build.sh) and Mada.dll from the same sources.");
+                $"{path} implements {abiName} version {libraryVersion}, but Mada.dll was generated for version " +
+                $"{expectedVersion}. Rebuild the native libraries (./build.sh) and Mada.dll from the same sources.");
         }
     }
 
@@ -157,5 +249,5 @@ internal static class NativeLibraryLoader
     }
 }
 
-/// <summary>One place to look for the library: a file path, or a bare name for the default search.</summary>
+/// <summary>One place to look for a library: a file path, or a bare name for the default search.</summary>
 internal readonly record struct LibraryCandidate(string Description, string Path, bool IsFile);

@@ -7,29 +7,65 @@ using Mada.Tests.Infrastructure;
 
 namespace Mada.Tests.Bindings;
 
-/// <summary>The generated declarations agree with the library binary and with the C layout.</summary>
+/// <summary>The generated declarations agree with the library binaries and with the C layout.</summary>
 public sealed class AbiStructureTests
 {
-    [Fact]
-    public void EveryImportedFunctionIsExportedByTheLibrary()
+    public static TheoryData<string> ImportClasses() => new(nameof(KernelMethods), nameof(NativeMethods));
+
+    /// <summary>Each import class binds to its own library, and every import of it is exported there.</summary>
+    [Theory]
+    [MemberData(nameof(ImportClasses))]
+    public void EveryImportIsExportedByItsOwnLibrary(string className)
     {
-        var imports = typeof(NativeMethods)
+        var (type, loader, atLeast) = className switch
+        {
+            nameof(KernelMethods) => (typeof(KernelMethods), NativeLibraryLoader.Kernels, 20),
+            _ => (typeof(NativeMethods), NativeLibraryLoader.Mada, 25),
+        };
+        var imports = type
             .GetMethods(BindingFlags.Static | BindingFlags.NonPublic | BindingFlags.Public)
             .Select(method => (method, attribute: method.GetCustomAttribute<LibraryImportAttribute>()))
             .Where(pair => pair.attribute is not null)
-            .Select(pair => pair.attribute!.EntryPoint ?? pair.method.Name)
             .ToList();
 
-        var missing = imports.Where(name => !NativeLibrary.TryGetExport(NativeLibraryLoader.Handle, name, out _)).ToList();
+        Assert.True(imports.Count >= atLeast, $"Only {imports.Count} imports in {className}; did the generated file change shape?");
+        Assert.All(imports, pair => Assert.Equal(loader.Name, pair.attribute!.LibraryName));
+        var missing = imports
+            .Select(pair => pair.attribute!.EntryPoint ?? pair.method.Name)
+            .Where(name => !NativeLibrary.TryGetExport(loader.Handle, name, out _))
+            .ToList();
+        Assert.True(missing.Count == 0, $"Imported by {className} but not exported by {loader.FileName}: {string.Join(", ", missing)}");
 
-        Assert.True(imports.Count >= 25, $"Only {imports.Count} imports found; did the generated file change shape?");
-        Assert.True(missing.Count == 0, $"Declared in mada.h but not exported by {NativeLibraryLoader.FileName}: {string.Join(", ", missing)}");
+        // dlsym on libmada also finds what its dependency libmada_kernels exports: make sure
+        // libmada's imports are libmada's own, not declared in mada.h but living in the kernels.
+        if (loader == NativeLibraryLoader.Mada)
+        {
+            var inKernels = imports
+                .Select(pair => pair.attribute!.EntryPoint ?? pair.method.Name)
+                .Where(name => NativeLibrary.TryGetExport(NativeLibraryLoader.Kernels.Handle, name, out _))
+                .ToList();
+            Assert.True(inKernels.Count == 0, $"Imported from libmada but exported by libmada_kernels: {string.Join(", ", inKernels)}");
+        }
+    }
+
+    /// <summary>No function is imported twice, i.e. from both libraries (the shared ones moved to the kernels).</summary>
+    [Fact]
+    public void NoFunctionIsImportedFromBothLibraries()
+    {
+        static IEnumerable<string> Names(Type type) => type
+            .GetMethods(BindingFlags.Static | BindingFlags.NonPublic | BindingFlags.Public)
+            .Where(method => method.GetCustomAttribute<LibraryImportAttribute>() is not null)
+            .Select(method => method.Name);
+
+        Assert.Empty(Names(typeof(KernelMethods)).Intersect(Names(typeof(NativeMethods))));
+        Assert.Contains("mada_last_error", Names(typeof(KernelMethods)));
     }
 
     [Fact]
-    public void LibraryReportsTheAbiVersionOfTheHeader()
+    public void LibrariesReportTheAbiVersionsOfTheHeaders()
     {
         Assert.Equal((uint)NativeMethods.MADA_ABI_VERSION, NativeMethods.mada_abi_version());
+        Assert.Equal((uint)KernelMethods.MADA_KERNELS_ABI_VERSION, KernelMethods.mada_kernels_abi_version());
     }
 
     /// <summary>
@@ -55,13 +91,18 @@ public sealed class AbiStructureTests
         }
         Assert.Equal(4, Unsafe.SizeOf<mada_status>());
         Assert.Equal(4, Unsafe.SizeOf<mada_mode>());
+        Assert.Equal(4, Unsafe.SizeOf<mada_dtype>());
     }
 
-    /// <summary>For every struct of the header: the CLR's layout of the generated struct equals clang's layout of the C one.</summary>
-    [Fact]
-    public void EveryStructLayoutMatchesClang()
+    public static TheoryData<string> Headers() => new(CommittedBindings.All.Select(target => target.Header));
+
+    /// <summary>For every struct of each header: the CLR's layout of the generated struct equals clang's layout of the C one.</summary>
+    [Theory]
+    [MemberData(nameof(Headers))]
+    public void EveryStructLayoutMatchesClang(string headerPath)
     {
-        var header = BindingGenerator.Read(RepoLayout.Header, new BindingOptions { SourceName = RepoLayout.HeaderSourceName });
+        var target = CommittedBindings.All.Single(t => t.Header == headerPath);
+        var header = BindingGenerator.Read(RepoLayout.PathOf(target.Header), target.Options(RepoLayout.Root));
         Assert.NotEmpty(header.Structs);
         foreach (var nativeStruct in header.Structs)
         {

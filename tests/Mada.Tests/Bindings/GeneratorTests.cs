@@ -24,6 +24,42 @@ public sealed class GeneratorTests : IDisposable
         Assert.Empty(header.Enums);
     }
 
+    /// <summary>As mada.h with mada_kernels.h: the included header is found through IncludeDirectories, its types are used by name, not emitted.</summary>
+    [Fact]
+    public void UsesTypesOfAnIncludedHeaderFoundThroughIncludeDirectories()
+    {
+        string include = Path.Combine(directory, "include");
+        Directory.CreateDirectory(Path.Combine(include, "lib"));
+        File.WriteAllText(Path.Combine(include, "lib", "base.h"), """
+            typedef enum mada_base_status { MADA_BASE_OK = 0 } mada_base_status;
+            typedef struct mada_base_pair { double a; double b; } mada_base_pair;
+            mada_base_status mada_base_function(void);
+            """);
+        string header = WriteHeader("""
+            #include <lib/base.h>
+            mada_base_status mada_derived(const mada_base_pair* pair);
+            """);
+
+        Assert.Throws<GeneratorException>(() => BindingGenerator.Read(header, Options()));
+        var read = BindingGenerator.Read(header, Options() with { IncludeDirectories = [include] });
+
+        var function = Assert.Single(read.Functions);
+        Assert.Equal(("mada_derived", "mada_base_status"), (function.Name, function.ReturnType));
+        Assert.Equal(["mada_base_pair*"], function.Parameters.Select(p => p.CSharpType));
+        Assert.Empty(read.Enums);
+        Assert.Empty(read.Structs);
+    }
+
+    [Fact]
+    public void ClassAndLibraryNamesComeFromTheOptions()
+    {
+        string text = BindingGenerator.Generate(
+            WriteHeader("int mada_k(void);\n"), Options() with { ClassName = "KernelMethods", LibraryName = "mada_kernels" });
+
+        Assert.Contains("internal static unsafe partial class KernelMethods", text, StringComparison.Ordinal);
+        Assert.Contains("public const string LibraryName = \"mada_kernels\";", text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void MapsCTypesToBlittableCSharpTypes()
     {

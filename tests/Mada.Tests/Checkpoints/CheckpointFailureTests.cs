@@ -132,7 +132,8 @@ public sealed class CheckpointFailureTests : LeakCheckedTest
         Assert.True(growth < Limit, $"Refusing the checkpoint raised peak memory by {growth >> 20} MiB (limit {Limit >> 20} MiB).");
     }
 
-    private static byte[] Corrupt(byte[] good, string corruption)
+    /// <summary>A damaged copy of a good checkpoint; shared with the engine's checkpoint tests.</summary>
+    internal static byte[] Corrupt(byte[] good, string corruption)
     {
         byte[] bad = (byte[])good.Clone();
         switch (corruption)

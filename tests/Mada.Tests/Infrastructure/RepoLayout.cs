@@ -11,12 +11,8 @@ internal static class RepoLayout
 
     public static string VectorsDirectory => Path.Combine(Root, "tests", "vectors");
 
-    public static string Header => Path.Combine(Root, "native", "include", "mada", "mada.h");
-
-    /// <summary>The header path as the generated file's banner spells it.</summary>
-    public const string HeaderSourceName = "native/include/mada/mada.h";
-
-    public static string GeneratedBindings => Path.Combine(Root, "bindings", "Mada.Native.g.cs");
+    /// <summary>A repository-relative path ('/' separators, as CommittedBindings spells them) made absolute.</summary>
+    public static string PathOf(string repositoryRelative) => Path.Combine(Root, repositoryRelative);
 
     /// <summary>The CMake build directory: MADA_BUILD_DIR (as build.sh sets it), else build/.</summary>
     public static string BuildDirectory =>

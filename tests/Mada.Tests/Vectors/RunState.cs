@@ -13,6 +13,15 @@ public sealed record RunState(
         run.Optimizer.SkippedSteps,
         run.Optimizer.GradNorm);
 
+    /// <summary>The same for an engine run; the parameter arrays are copied.</summary>
+    public static RunState Of(EngineVectorRun run) => new(
+        run.Parameters.Select(p => p.ToArray()).ToList(),
+        run.Engine.Coefficients,
+        run.Engine.Hypergradient,
+        run.Engine.StepCount,
+        run.Engine.SkippedSteps,
+        run.Engine.GradNorm);
+
     /// <summary>Asserts bit-for-bit equality with <paramref name="expected"/> of everything observable.</summary>
     public void AssertIdenticalTo(RunState expected, string context)
     {

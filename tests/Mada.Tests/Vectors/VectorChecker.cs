@@ -3,30 +3,17 @@ using System.Globalization;
 namespace Mada.Tests.Vectors;
 
 /// <summary>
-/// Compares a run with a vector file step by step, with the tolerances of FORMAT.md, and
+/// Compares a run with a vector file step by step, with the required float32 tolerances of
+/// FORMAT.md (<see cref="VectorTolerances"/>), and
 /// collects every mismatch so a failure shows where the run first left the file.
 /// </summary>
 public sealed class VectorChecker
 {
-    /// <summary>x: max-norm of the difference over max-norm of the expected values, per step.</summary>
-    public const double ParameterRelativeTolerance = 1e-4;
-
-    /// <summary>q: absolute.</summary>
-    public const double CoefficientTolerance = 1e-4;
-
-    /// <summary>h: times the largest |h| of that coefficient in the file.</summary>
-    public const double HypergradientRelativeTolerance = 1e-3;
-
-    /// <summary>h: absolute floor, for coefficients whose hypergradient is ~0 all along (float32 noise is ~1e-7).</summary>
-    public const double HypergradientFloor = 1e-6;
-
-    /// <summary>grad_norm: relative.</summary>
-    public const double GradNormRelativeTolerance = 1e-4;
-
     private const int MismatchesShown = 12;
 
     private readonly VectorFile file;
     private readonly string name;
+    private readonly VectorTolerances tolerances = VectorTolerances.Float32;
     private readonly Coefficients hypergradientTolerance;
     private readonly List<string> mismatches = [];
 
@@ -44,22 +31,25 @@ public sealed class VectorChecker
             }
         }
         hypergradientTolerance = Coefficients.FromSpan(
-            largest.Select(max => Math.Max(HypergradientRelativeTolerance * max, HypergradientFloor)).ToArray());
+            largest.Select(max => tolerances.HRelativeToFileMax * max).ToArray());
     }
 
     public int StepsChecked { get; private set; }
 
     /// <summary>Checks the run's state after update <paramref name="t"/> against steps[t-1]: x, q, hypergradient, grad norm.</summary>
-    public void CheckStep(VectorRun run, int t)
+    public void CheckStep(VectorRun run, int t) => CheckStep(RunState.Of(run), t);
+
+    /// <summary>Checks a captured state (of any optimizer) after update <paramref name="t"/> against steps[t-1].</summary>
+    public void CheckStep(RunState state, int t)
     {
         var expected = file.Steps[t - 1];
         StepsChecked++;
 
         double largestDifference = 0;
         double largestExpected = 0;
-        for (int i = 0; i < run.Parameters.Count; i++)
+        for (int i = 0; i < state.Parameters.Count; i++)
         {
-            float[] actual = run.Parameters[i].ToArray();
+            float[] actual = state.Parameters[i];
             for (int j = 0; j < actual.Length; j++)
             {
                 largestDifference = Math.Max(largestDifference, Math.Abs(actual[j] - expected.X[i][j]));
@@ -67,22 +57,22 @@ public sealed class VectorChecker
             }
         }
         double relative = largestDifference / Math.Max(largestExpected, double.Epsilon);
-        if (!(relative <= ParameterRelativeTolerance))
+        if (!(relative <= tolerances.XRelative))
         {
-            Mismatch(t, $"x: max |diff| / max |x| = {Format(relative)} > {Format(ParameterRelativeTolerance)}");
+            Mismatch(t, $"x: max |diff| / max |x| = {Format(relative)} > {Format(tolerances.XRelative)}");
         }
 
-        var q = run.Optimizer.Coefficients;
-        var h = run.Optimizer.Hypergradient;
+        var q = state.Coefficients;
+        var h = state.Hypergradient;
         var expectedQ = expected.Q.ToCoefficients();
         var expectedH = expected.Hypergrad.ToCoefficients();
         foreach (var k in Enum.GetValues<Coefficient>())
         {
-            Compare(t, $"q.{k}", q[k], expectedQ[k], CoefficientTolerance);
+            Compare(t, $"q.{k}", q[k], expectedQ[k], tolerances.QAbsolute);
             Compare(t, $"hypergradient.{k}", h[k], expectedH[k], hypergradientTolerance[k]);
         }
 
-        Compare(t, "grad_norm", run.Optimizer.GradNorm, expected.GradNorm, GradNormRelativeTolerance * expected.GradNorm);
+        Compare(t, "grad_norm", state.GradNorm, expected.GradNorm, tolerances.GradNormRelative * expected.GradNorm);
     }
 
     /// <summary>Fails the test when any step differed, listing the first mismatches.</summary>

@@ -127,15 +127,22 @@ public sealed class VectorRun : IDisposable
         {
             var tensor = File.Problem.Tensors[i];
             float[] x = Parameters[i].ToArray();
-            float[] noise = File.Problem.Noise[t - 1][i];
             float[] g = new float[x.Length];
-            for (int j = 0; j < g.Length; j++)
-            {
-                g[j] = tensor.A[j] * (x[j] - tensor.B[j]) + noise[j];
-            }
+            Gradient(File, t, i, x, g);
             gradients.Add(new Tensor(g, tensor.Shape));
         }
         return gradients;
+    }
+
+    /// <summary>g_t of tensor <paramref name="tensor"/> at <paramref name="x"/>, into <paramref name="g"/>: a * (x - b) + xi_t, in float32.</summary>
+    public static void Gradient(VectorFile file, int t, int tensor, ReadOnlySpan<float> x, Span<float> g)
+    {
+        var problem = file.Problem.Tensors[tensor];
+        float[] noise = file.Problem.Noise[t - 1][tensor];
+        for (int j = 0; j < g.Length; j++)
+        {
+            g[j] = problem.A[j] * (x[j] - problem.B[j]) + noise[j];
+        }
     }
 
     public RunState Capture() => RunState.Of(this);

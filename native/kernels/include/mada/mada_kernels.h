@@ -1,0 +1,218 @@
+/*
+ * mada_kernels.h: the C ABI of libmada_kernels (C99), the MADA step on caller-owned memory.
+ *
+ * libmada_kernels links nothing but the C++ runtime, so it can be loaded into any process,
+ * including one that already holds another libtorch (TorchSharp's). Parameters and gradients
+ * stay where the caller keeps them: a step reads and writes them in place through the
+ * pointers it is given and copies nothing. The engine allocates and owns the optimizer state
+ * (48 bytes per float32 parameter in paper mode), once, when parameters are added.
+ *
+ * Rules that hold for every function below (and for mada.h, which includes this header):
+ *  - Every function that can fail returns a mada_status; MADA_OK is 0. On failure nothing the
+ *    call was given has changed, and mada_last_error() on the same thread explains why.
+ *  - No C++ exception ever leaves a function of this header.
+ *  - Handles are opaque. Each *_create has a *_destroy; destroying NULL is a no-op.
+ *  - Bulk data moves through caller-owned buffers. A call that fills a buffer of unknown size
+ *    accepts a NULL buffer and then only reports the size it needs.
+ *  - The generated P/Invoke declarations in bindings/ come from this file: edit this file and
+ *    regenerate, never the reverse.
+ */
+#ifndef MADA_MADA_KERNELS_H
+#define MADA_MADA_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32)
+#if defined(MADA_BUILDING_LIBRARY)
+#define MADA_API __declspec(dllexport)
+#else
+#define MADA_API __declspec(dllimport)
+#endif
+#else
+#define MADA_API __attribute__((visibility("default")))
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define MADA_MUST_USE __attribute__((warn_unused_result))
+#else
+#define MADA_MUST_USE
+#endif
+
+typedef enum mada_status {
+  MADA_OK = 0,
+  MADA_ERROR_INVALID_ARGUMENT = 1, /* bad option, shape, dtype, index or NULL pointer */
+  MADA_ERROR_NON_FINITE = 2,       /* a gradient held NaN or Inf (policy MADA_NON_FINITE_ERROR) */
+  MADA_ERROR_BUFFER_TOO_SMALL = 3, /* the needed size was written to the size out-parameter */
+  MADA_ERROR_CHECKPOINT = 4,       /* corrupt checkpoint, or one of another model or mode */
+  MADA_ERROR_IO = 5,               /* a file could not be read or written */
+  MADA_ERROR_UNSUPPORTED = 6,      /* valid request this build cannot serve (e.g. CUDA) */
+  MADA_ERROR_INTERNAL = 7          /* a bug: please report the message */
+} mada_status;
+
+typedef enum mada_mode {
+  MADA_MODE_PAPER = 0,    /* the paper's equations, exact hypergradient (default) */
+  MADA_MODE_REFERENCE = 1 /* what the authors' code computes, quirks included */
+} mada_mode;
+
+typedef enum mada_non_finite_policy {
+  MADA_NON_FINITE_ERROR = 0, /* fail the step with MADA_ERROR_NON_FINITE (default) */
+  MADA_NON_FINITE_SKIP = 1   /* skip the step silently; mada_optimizer_skipped_steps counts it */
+} mada_non_finite_policy;
+
+typedef enum mada_preset {
+  MADA_PRESET_MADA = 0,      /* all six coefficients learn, starting from Adam */
+  MADA_PRESET_HYPER_ADAM = 1,/* Adam whose beta1 and beta2 learn */
+  MADA_PRESET_ADAM = 2,
+  MADA_PRESET_ADAMW = 3,     /* Adam with decoupled weight decay 0.01 */
+  MADA_PRESET_AVGRAD = 4,
+  MADA_PRESET_YOGI = 5,
+  MADA_PRESET_ADAN = 6,
+  MADA_PRESET_LION = 7
+} mada_preset;
+
+/* Bit k of mada_options.learn_mask turns learning of coefficient k on. */
+typedef enum mada_coefficient {
+  MADA_COEFFICIENT_BETA1 = 0,
+  MADA_COEFFICIENT_BETA2 = 1,
+  MADA_COEFFICIENT_BETA3 = 2,
+  MADA_COEFFICIENT_RHO = 3,
+  MADA_COEFFICIENT_C = 4,
+  MADA_COEFFICIENT_GAMMA = 5,
+  MADA_COEFFICIENT_COUNT = 6
+} mada_coefficient;
+
+/* One value per MADA coefficient, in the spec's order. */
+typedef struct mada_coefficients {
+  double beta1;
+  double beta2;
+  double beta3;
+  double rho;
+  double c;
+  double gamma;
+} mada_coefficients;
+
+/* Every option of mada::MadaOptions. Fill it with mada_options_preset, then change fields. */
+typedef struct mada_options {
+  double lr;                   /* default learning rate of parameter groups */
+  double weight_decay;         /* default decoupled weight decay of parameter groups */
+  mada_coefficients q0;        /* initial coefficients (projected into the bounds) */
+  mada_coefficients hyper_lr;  /* hyper learning rate per coefficient */
+  uint32_t learn_mask;         /* bit k set: coefficient k learns */
+  mada_coefficients lower;     /* lower bound per coefficient */
+  mada_coefficients upper;     /* upper bound per coefficient */
+  double eps;
+  double lion_beta1;
+  double lion_beta2;
+  double hypergrad_clip;       /* per-coefficient clip of the hypergradient */
+  double grad_clip;            /* global-norm gradient clip; 0 disables it */
+  mada_mode mode;
+  mada_non_finite_policy non_finite;
+} mada_options;
+
+/* Bumped whenever a signature or a struct layout below changes. */
+#define MADA_KERNELS_ABI_VERSION 1
+
+/* The element type of a parameter group's parameters, gradients and state. */
+typedef enum mada_dtype {
+  MADA_DTYPE_FLOAT32 = 0,
+  MADA_DTYPE_FLOAT64 = 1
+} mada_dtype;
+
+typedef struct mada_engine mada_engine; /* the MADA step over borrowed parameter memory */
+
+/* Library and errors ---------------------------------------------------------------------- */
+
+/* The MADA_KERNELS_ABI_VERSION the library was built with; compare before any other call. */
+MADA_API uint32_t mada_kernels_abi_version(void);
+
+/* Copies this thread's last error message into buffer (NUL-terminated, truncated to capacity)
+ * and returns its full length without the NUL. buffer may be NULL to query the length. */
+MADA_API size_t mada_last_error(char* buffer, size_t capacity);
+
+/* Options --------------------------------------------------------------------------------- */
+
+/* Fills *out with a preset's defaults (the authors' values; lr 1e-3, Lion 1e-4). */
+MADA_API MADA_MUST_USE mada_status mada_options_preset(mada_preset preset, mada_options* out);
+
+/* Checks every field; MADA_ERROR_INVALID_ARGUMENT names the first bad one. */
+MADA_API MADA_MUST_USE mada_status mada_options_validate(const mada_options* options);
+
+/* Engine ---------------------------------------------------------------------------------- */
+
+/* A new engine with no parameters. *out: free with mada_engine_destroy. */
+MADA_API MADA_MUST_USE mada_status mada_engine_create(const mada_options* options, mada_engine** out);
+MADA_API void mada_engine_destroy(mada_engine* engine);
+
+/* Adds a parameter group of `count` parameters, parameter i holding numels[i] elements of
+ * dtype, with its own lr and weight decay. Allocates their state (all of it, or nothing).
+ * Parameters are numbered over all groups in the order they were added. */
+MADA_API MADA_MUST_USE mada_status mada_engine_add_group(mada_engine* engine, const int64_t* numels,
+                                                        size_t count, mada_dtype dtype, double lr,
+                                                        double weight_decay);
+
+MADA_API MADA_MUST_USE mada_status mada_engine_group_count(const mada_engine* engine, size_t* out);
+MADA_API MADA_MUST_USE mada_status mada_engine_parameter_count(const mada_engine* engine, size_t* out);
+
+MADA_API MADA_MUST_USE mada_status mada_engine_lr(const mada_engine* engine, size_t group, double* out);
+MADA_API MADA_MUST_USE mada_status mada_engine_set_lr(mada_engine* engine, size_t group, double lr);
+MADA_API MADA_MUST_USE mada_status mada_engine_weight_decay(const mada_engine* engine, size_t group,
+                                                           double* out);
+MADA_API MADA_MUST_USE mada_status mada_engine_set_weight_decay(mada_engine* engine, size_t group,
+                                                               double weight_decay);
+
+/* Threads the step may use (0: MADA_NUM_THREADS, else the hardware's). Results do not depend
+ * on it: the work is cut into fixed blocks whose partial sums are added in block order. */
+MADA_API MADA_MUST_USE mada_status mada_engine_set_threads(mada_engine* engine, int32_t threads);
+
+/* One update, in place. params[i] and grads[i] point to parameter i's numels[i] contiguous
+ * elements of its group's dtype and to its gradient; a NULL gradient means that parameter has
+ * none this step. count must equal the parameter count. Parameters must not overlap. The
+ * memory is only used during the call. */
+MADA_API MADA_MUST_USE mada_status mada_engine_step(mada_engine* engine, void* const* params,
+                                                   const void* const* grads, size_t count);
+
+/* The coefficients the last update used (before the first: the projected q0). */
+MADA_API MADA_MUST_USE mada_status mada_engine_coefficients(const mada_engine* engine,
+                                                           mada_coefficients* out);
+
+/* Replaces the coefficients (projected into the bounds), e.g. to restart from a point. */
+MADA_API MADA_MUST_USE mada_status mada_engine_set_coefficients(mada_engine* engine,
+                                                               const mada_coefficients* q);
+
+/* The last hypergradient, before clipping (zeros before the second update). */
+MADA_API MADA_MUST_USE mada_status mada_engine_hypergradient(const mada_engine* engine,
+                                                            mada_coefficients* out);
+
+/* Global gradient norm of the last update, before clipping. */
+MADA_API MADA_MUST_USE mada_status mada_engine_grad_norm(const mada_engine* engine, double* out);
+
+/* Updates done so far (t of the last update). */
+MADA_API MADA_MUST_USE mada_status mada_engine_step_count(const mada_engine* engine, int64_t* out);
+
+/* Steps skipped for non-finite gradients under MADA_NON_FINITE_SKIP. */
+MADA_API MADA_MUST_USE mada_status mada_engine_skipped_steps(const mada_engine* engine, int64_t* out);
+
+/* The engine's state (coefficients, counts, group lr and weight decay, every state buffer) as
+ * bytes: magic, length and CRC32 around the payload. With buffer NULL only *size is set; with
+ * capacity too small *size is set and MADA_ERROR_BUFFER_TOO_SMALL returned. */
+MADA_API MADA_MUST_USE mada_status mada_engine_save_buffer(const mada_engine* engine, uint8_t* buffer,
+                                                          size_t capacity, size_t* size);
+/* Checks everything against this engine (mode, groups, parameter sizes and dtypes) before it
+ * changes anything: MADA_ERROR_CHECKPOINT says what does not match. */
+MADA_API MADA_MUST_USE mada_status mada_engine_load_buffer(mada_engine* engine, const uint8_t* data,
+                                                          size_t size);
+
+/* The same bytes in a file, written atomically (a temporary file renamed over path). */
+MADA_API MADA_MUST_USE mada_status mada_engine_save(const mada_engine* engine, const char* path);
+MADA_API MADA_MUST_USE mada_status mada_engine_load(mada_engine* engine, const char* path);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* MADA_MADA_KERNELS_H */

@@ -1,0 +1,33 @@
+// Where C++ meets the C ABIs: every exported function runs its body through guarded(), which
+// turns any exception into a status and this thread's last-error message. libmada layers its
+// libtorch exceptions on top (native/src/c_api/guard.h).
+#pragma once
+
+#include <mada/mada_kernels.h>
+
+#include <string>
+
+namespace mada::c_api {
+
+void set_last_error(const std::string& message) noexcept;
+void clear_last_error() noexcept;
+
+// Maps the exception in flight (mada::Error, std::bad_alloc, any other) to a status and
+// records its message. Call only from a catch.
+mada_status status_of_current_exception() noexcept;
+
+template <typename F>
+mada_status guarded(F&& body) noexcept {
+  try {
+    clear_last_error();
+    body();
+    return MADA_OK;
+  } catch (...) {
+    return status_of_current_exception();
+  }
+}
+
+// Throws mada::Error(InvalidArgument) naming the argument when p is null.
+void require_non_null(const void* p, const char* argument);
+
+}  // namespace mada::c_api

@@ -1,0 +1,173 @@
+// The engine's saved state: a flat little-endian record inside the kernel core's envelope.
+//
+//   u32 format, u32 mode, i64 t, i64 skipped, f64 q[6], f64 h[6], f64 grad_norm,
+//   u64 groups, per group: u32 is_double, f64 lr, f64 weight_decay, f64 prev_lr,
+//   u64 parameters, per parameter: u64 group, i64 numel, u8 has_state, then its state rows.
+#include "engine.h"
+
+#include "../io/envelope.h"
+
+#include <mada/error.h>
+
+#include <cmath>
+#include <cstring>
+#include <type_traits>
+
+namespace mada::kernels {
+
+namespace {
+
+constexpr const char* kMagic = "MADAENG1";
+constexpr uint32_t kFormat = 1;
+static_assert(sizeof(double) == 8, "the format stores IEEE doubles");
+
+class Writer {
+ public:
+  template <typename T>
+  void put(T value) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    bytes_.append(reinterpret_cast<const char*>(&value), sizeof value);
+  }
+  void put_bytes(const char* data, size_t size) { bytes_.append(data, size); }
+  std::string& bytes() { return bytes_; }
+
+ private:
+  std::string bytes_;
+};
+
+class Reader {
+ public:
+  Reader(const char* data, size_t size) : data_(data), left_(size) {}
+  template <typename T>
+  T get(const char* what) {
+    T value;
+    std::memcpy(&value, take(sizeof value, what), sizeof value);
+    return value;
+  }
+  const char* take(size_t size, const char* what) {
+    if (size > left_) fail(ErrorKind::Checkpoint, std::string("engine state is cut short in ") + what);
+    const char* p = data_;
+    data_ += size;
+    left_ -= size;
+    return p;
+  }
+  size_t left() const { return left_; }
+
+ private:
+  const char* data_;
+  size_t left_;
+};
+
+void put_coefficients(Writer& w, const Coefficients& c) {
+  for (std::size_t k = 0; k < kCoefficientCount; ++k) w.put(c[k]);
+}
+
+Coefficients get_coefficients(Reader& r, const char* what) {
+  Coefficients c;
+  for (std::size_t k = 0; k < kCoefficientCount; ++k) {
+    c[k] = r.get<double>(what);
+    if (!std::isfinite(c[k])) fail(ErrorKind::Checkpoint, std::string("engine state: ") + what + " is not finite");
+  }
+  return c;
+}
+
+}  // namespace
+
+std::string Engine::save() const {
+  Writer w;
+  w.put(kFormat);
+  w.put(static_cast<uint32_t>(options_.mode()));
+  w.put(hyper_.t);
+  w.put(hyper_.skipped);
+  put_coefficients(w, hyper_.q);
+  put_coefficients(w, hyper_.h);
+  w.put(hyper_.grad_norm);
+  w.put(static_cast<uint64_t>(groups_.size()));
+  for (size_t g = 0; g < groups_.size(); ++g) {
+    w.put(static_cast<uint32_t>(groups_[g].is_double));
+    w.put(groups_[g].lr);
+    w.put(groups_[g].weight_decay);
+    w.put(g < hyper_.prev_lr.size() ? hyper_.prev_lr[g] : 0.0);
+  }
+  w.put(static_cast<uint64_t>(params_.size()));
+  for (const Parameter& p : params_) {
+    w.put(static_cast<uint64_t>(p.group));
+    w.put(p.numel);
+    w.put(static_cast<uint8_t>(p.has_state));
+    if (p.has_state) w.put_bytes(p.state.get(), state_bytes(p));
+  }
+  return seal(kMagic, w.bytes());
+}
+
+void Engine::load(const char* data, size_t size) {
+  const Payload payload = unseal(kMagic, data, size);
+  Reader r(payload.data, payload.size);
+  // Read and check everything into locals first: a bad state changes nothing.
+  const uint32_t format = r.get<uint32_t>("the header");
+  if (format != kFormat)
+    fail(ErrorKind::Checkpoint, "engine state format " + std::to_string(format) + " is not the supported format " +
+                                    std::to_string(kFormat));
+  const uint32_t mode = r.get<uint32_t>("the header");
+  if (mode != static_cast<uint32_t>(options_.mode()))
+    fail(ErrorKind::Checkpoint, std::string("engine state was saved in ") + (mode == 0 ? "paper" : "reference") +
+                                    " mode, this engine runs in the other mode");
+  HyperState hyper;
+  hyper.t = r.get<int64_t>("the step count");
+  hyper.skipped = r.get<int64_t>("the step count");
+  if (hyper.t < 0 || hyper.skipped < 0) fail(ErrorKind::Checkpoint, "engine state has a negative step count");
+  hyper.q = get_coefficients(r, "the coefficients");
+  hyper.h = get_coefficients(r, "the hypergradient");
+  hyper.grad_norm = r.get<double>("the gradient norm");
+  if (!(std::isfinite(hyper.grad_norm) && hyper.grad_norm >= 0))
+    fail(ErrorKind::Checkpoint, "engine state: the gradient norm is not finite and >= 0");
+  const uint64_t groups = r.get<uint64_t>("the groups");
+  if (groups != groups_.size())
+    fail(ErrorKind::Checkpoint, "engine state has " + std::to_string(groups) + " parameter groups, this engine has " +
+                                    std::to_string(groups_.size()));
+  std::vector<Group> new_groups = {};
+  new_groups.reserve(groups_.size());
+  for (size_t g = 0; g < groups_.size(); ++g) {
+    const bool is_double = r.get<uint32_t>("the groups") != 0;
+    const double lr = r.get<double>("the groups"), wd = r.get<double>("the groups");
+    const double prev = r.get<double>("the groups");
+    if (is_double != groups_[g].is_double)
+      fail(ErrorKind::Checkpoint, "group " + std::to_string(g) + " holds " + (is_double ? "float64" : "float32") +
+                                      " parameters in the engine state, " + (groups_[g].is_double ? "float64" : "float32") +
+                                      " in this engine");
+    try {
+      check_group_scalars(lr, wd);
+      check_group_scalars(prev, 0.0);
+    } catch (const Error& e) {
+      fail(ErrorKind::Checkpoint, "engine state group " + std::to_string(g) + ": " + e.what());
+    }
+    new_groups.push_back(Group{lr, wd, is_double});
+    hyper.prev_lr.push_back(prev);
+  }
+  const uint64_t count = r.get<uint64_t>("the parameters");
+  if (count != params_.size())
+    fail(ErrorKind::Checkpoint, "engine state has " + std::to_string(count) + " parameters, this engine has " +
+                                    std::to_string(params_.size()));
+  std::vector<const char*> states(params_.size(), nullptr);
+  for (size_t i = 0; i < params_.size(); ++i) {
+    const uint64_t group = r.get<uint64_t>("the parameters");
+    const int64_t numel = r.get<int64_t>("the parameters");
+    const uint8_t has_state = r.get<uint8_t>("the parameters");
+    if (group != params_[i].group || numel != params_[i].numel)
+      fail(ErrorKind::Checkpoint, parameter_name(i) + " has " + std::to_string(params_[i].numel) + " elements in group " +
+                                      std::to_string(params_[i].group) + ", the engine state's has " + std::to_string(numel) +
+                                      " in group " + std::to_string(group));
+    if (has_state > 1) fail(ErrorKind::Checkpoint, "engine state is corrupt at " + parameter_name(i));
+    if (has_state) states[i] = r.take(state_bytes(params_[i]), "the state buffers");
+  }
+  if (r.left() != 0) fail(ErrorKind::Checkpoint, "engine state has " + std::to_string(r.left()) + " bytes too many");
+
+  // Commit.
+  for (size_t i = 0; i < params_.size(); ++i) {
+    params_[i].has_state = states[i] != nullptr;
+    if (states[i] != nullptr) std::memcpy(params_[i].state.get(), states[i], state_bytes(params_[i]));
+  }
+  groups_ = std::move(new_groups);
+  hyper_ = std::move(hyper);
+}
+
+}  // namespace mada::kernels

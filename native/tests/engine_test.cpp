@@ -1,0 +1,342 @@
+// The kernel core's C ABI (mada_kernels.h): mada_engine on borrowed memory. Checked against the
+// shared vector files, against mada::Mada bit for bit, and for resume and refusal.
+#include "../testing/vector_check.h"
+#include "quadratic_problem.h"
+#include "vectors_test_files.h"
+
+#include <mada/mada_kernels.h>
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <limits>
+#include <memory>
+
+namespace {
+
+using mada::testing::QuadraticProblem;
+
+std::string last_error() {
+  std::string s(mada_last_error(nullptr, 0) + 1, '\0');
+  mada_last_error(s.data(), s.size());
+  s.resize(s.size() - 1);
+  return s;
+}
+
+#define ASSERT_OK(call) ASSERT_EQ((call), MADA_OK) << last_error()
+
+struct EngineDeleter {
+  void operator()(mada_engine* e) const { mada_engine_destroy(e); }
+};
+using Engine = std::unique_ptr<mada_engine, EngineDeleter>;
+
+mada_options options_of(const mada::StepOptions& o) {
+  mada_options c{};
+  EXPECT_EQ(mada_options_preset(MADA_PRESET_MADA, &c), MADA_OK);
+  c.lr = o.lr();
+  c.weight_decay = o.weight_decay();
+  c.q0 = {o.q0().beta1, o.q0().beta2, o.q0().beta3, o.q0().rho, o.q0().c, o.q0().gamma};
+  c.hyper_lr = {o.hyper_lr().beta1, o.hyper_lr().beta2, o.hyper_lr().beta3, o.hyper_lr().rho, o.hyper_lr().c, o.hyper_lr().gamma};
+  c.learn_mask = o.learn();
+  c.lower = {o.lower().beta1, o.lower().beta2, o.lower().beta3, o.lower().rho, o.lower().c, o.lower().gamma};
+  c.upper = {o.upper().beta1, o.upper().beta2, o.upper().beta3, o.upper().rho, o.upper().c, o.upper().gamma};
+  c.eps = o.eps();
+  c.lion_beta1 = o.lion_beta1();
+  c.lion_beta2 = o.lion_beta2();
+  c.hypergrad_clip = o.hypergrad_clip();
+  c.grad_clip = o.grad_clip();
+  c.mode = static_cast<mada_mode>(o.mode());
+  c.non_finite = static_cast<mada_non_finite_policy>(o.non_finite());
+  return c;
+}
+
+Engine create(const mada_options& o) {
+  mada_engine* e = nullptr;
+  EXPECT_EQ(mada_engine_create(&o, &e), MADA_OK) << last_error();
+  return Engine(e);
+}
+
+mada::Coefficients coefficients(const mada_coefficients& c) { return {c.beta1, c.beta2, c.beta3, c.rho, c.c, c.gamma}; }
+
+// ---- The shared vector files, through the C ABI -------------------------------------------
+
+// Replays a file in T (float or double), one group per tensor; returns every mismatch.
+template <typename T>
+std::vector<std::string> replay(const mada::testing::VectorFile& file) {
+  const mada::testing::VectorCheck check(file, mada::testing::required_tolerances(sizeof(T) == 8));
+  Engine engine = create(options_of(file.options.step()));
+  std::vector<std::vector<T>> x, g;
+  for (const auto& t : file.tensors) {
+    x.emplace_back(t.x0.begin(), t.x0.end());
+    g.emplace_back(t.x0.size());
+    const int64_t numel = static_cast<int64_t>(t.x0.size());
+    EXPECT_EQ(mada_engine_add_group(engine.get(), &numel, 1, sizeof(T) == 8 ? MADA_DTYPE_FLOAT64 : MADA_DTYPE_FLOAT32,
+                                    file.options.lr(), t.weight_decay),
+              MADA_OK);
+  }
+  std::vector<std::string> problems;
+  for (const auto& step : file.steps) {
+    std::vector<void*> params;
+    std::vector<const void*> grads;
+    for (size_t i = 0; i < x.size(); ++i) {
+      const auto& t = file.tensors[i];
+      const auto& noise = file.noise.at(step.t - 1)[i];
+      for (size_t j = 0; j < x[i].size(); ++j) g[i][j] = T(t.a[j]) * (x[i][j] - T(t.b[j])) + T(noise[j]);
+      EXPECT_EQ(mada_engine_set_lr(engine.get(), i, step.lr), MADA_OK);
+      params.push_back(x[i].data());
+      grads.push_back(g[i].data());
+    }
+    if (mada_engine_step(engine.get(), params.data(), grads.data(), params.size()) != MADA_OK) {
+      problems.push_back("step " + std::to_string(step.t) + " failed: " + last_error());
+      break;
+    }
+    mada_coefficients q, h;
+    double norm = 0;
+    EXPECT_EQ(mada_engine_coefficients(engine.get(), &q), MADA_OK);
+    EXPECT_EQ(mada_engine_hypergradient(engine.get(), &h), MADA_OK);
+    EXPECT_EQ(mada_engine_grad_norm(engine.get(), &norm), MADA_OK);
+    std::vector<std::vector<double>> xd;
+    for (const auto& xi : x) xd.emplace_back(xi.begin(), xi.end());
+    const std::string problem = check.check(step.t, xd, coefficients(q), coefficients(h), norm);
+    if (!problem.empty()) problems.push_back(problem);
+  }
+  return problems;
+}
+
+std::string report(const std::vector<std::string>& problems) {
+  std::string r;
+  for (size_t i = 0; i < problems.size() && i < 5; ++i) r += "\n  " + problems[i];
+  return r;
+}
+
+class EngineVectorFile : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(EngineVectorFile, EveryUpdateMatchesTheFileInFloat32) {
+  ASSERT_FALSE(mada::testing::is_unlistable(GetParam())) << "cannot list " << GetParam();
+  const auto file = mada::testing::read_vector_file(GetParam());
+  const auto problems = replay<float>(file);
+  EXPECT_TRUE(problems.empty()) << file.name << ": " << problems.size() << " updates differ" << report(problems);
+}
+
+TEST_P(EngineVectorFile, EveryUpdateMatchesAPaperFileInFloat64) {
+  ASSERT_FALSE(mada::testing::is_unlistable(GetParam())) << "cannot list " << GetParam();
+  const auto file = mada::testing::read_vector_file(GetParam());
+  if (file.mode != mada::Mode::Paper) GTEST_SKIP() << "reference files hold float32 numbers";
+  const auto problems = replay<double>(file);
+  EXPECT_TRUE(problems.empty()) << file.name << ": " << problems.size() << " updates differ" << report(problems);
+}
+
+INSTANTIATE_TEST_SUITE_P(Files, EngineVectorFile, ::testing::ValuesIn(mada::testing::all_vector_files()),
+                         mada::testing::vector_test_name);
+
+// ---- The same bits as mada::Mada ----------------------------------------------------------
+
+class EngineMatchesMada : public ::testing::TestWithParam<std::tuple<mada::Mode, bool>> {};
+
+TEST_P(EngineMatchesMada, BitForBitOverTwoGroups) {
+  const auto [mode, is_double] = GetParam();
+  const torch::Dtype dtype = is_double ? torch::kDouble : torch::kFloat;
+  const QuadraticProblem problem({{37, 5}, {300}, {17}, {70000}}, dtype, 7);
+  const auto options = mada::MadaOptions::MADA(2e-2).mode(mode).grad_clip(3.0);
+
+  std::vector<torch::Tensor> mine = problem.initial_params(), theirs = problem.initial_params();
+  std::vector<torch::optim::OptimizerParamGroup> groups;
+  groups.emplace_back(std::vector<torch::Tensor>{theirs[0], theirs[1]},
+                      std::make_unique<mada::MadaOptions>(mada::MadaOptions(options).weight_decay(0.1)));
+  groups.emplace_back(std::vector<torch::Tensor>{theirs[2], theirs[3]},
+                      std::make_unique<mada::MadaOptions>(mada::MadaOptions(options).lr(5e-3)));
+  mada::Mada reference(std::move(groups), options);
+
+  Engine engine = create(options_of(options.step()));
+  const mada_dtype dt = is_double ? MADA_DTYPE_FLOAT64 : MADA_DTYPE_FLOAT32;
+  const int64_t first[] = {185, 300}, second[] = {17, 70000};
+  ASSERT_OK(mada_engine_add_group(engine.get(), first, 2, dt, 2e-2, 0.1));
+  ASSERT_OK(mada_engine_add_group(engine.get(), second, 2, dt, 5e-3, 0.0));
+
+  for (int64_t t = 1; t <= 25; ++t) {
+    problem.set_gradients(theirs, t);
+    problem.set_gradients(mine, t);
+    if (t == 6) {  // a step where one parameter has no gradient
+      theirs[1].mutable_grad() = torch::Tensor();
+      mine[1].mutable_grad() = torch::Tensor();
+    }
+    reference.step();
+    std::vector<void*> params;
+    std::vector<const void*> grads;
+    for (auto& p : mine) {
+      params.push_back(p.data_ptr());
+      grads.push_back(p.grad().defined() ? p.grad().data_ptr() : nullptr);
+    }
+    ASSERT_OK(mada_engine_step(engine.get(), params.data(), grads.data(), params.size()));
+  }
+  for (size_t i = 0; i < mine.size(); ++i) EXPECT_TRUE(torch::equal(mine[i], theirs[i])) << "parameter " << i;
+  mada_coefficients q, h;
+  ASSERT_OK(mada_engine_coefficients(engine.get(), &q));
+  ASSERT_OK(mada_engine_hypergradient(engine.get(), &h));
+  EXPECT_EQ(coefficients(q), reference.coefficients());
+  EXPECT_EQ(coefficients(h), reference.hypergradient());
+  EXPECT_NE(reference.coefficients(), mada::MadaOptions::MADA().q0());  // the coefficients moved
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, EngineMatchesMada,
+                         ::testing::Combine(::testing::Values(mada::Mode::Paper, mada::Mode::Reference),
+                                            ::testing::Bool()));
+
+// ---- Saving, loading, refusing ------------------------------------------------------------
+
+// A small float32 problem on plain vectors, driven through the engine.
+struct EngineRun {
+  Engine engine;
+  std::vector<std::vector<float>> x;
+  std::vector<std::vector<float>> g;
+  int64_t t = 0;
+
+  explicit EngineRun(mada_mode mode = MADA_MODE_PAPER, mada_non_finite_policy policy = MADA_NON_FINITE_ERROR) {
+    mada_options o{};
+    EXPECT_EQ(mada_options_preset(MADA_PRESET_MADA, &o), MADA_OK);
+    o.lr = 1e-2;
+    o.mode = mode;
+    o.non_finite = policy;
+    engine = create(o);
+    x = {std::vector<float>(50), std::vector<float>(7)};
+    g = x;
+    for (size_t i = 0; i < x.size(); ++i)
+      for (size_t j = 0; j < x[i].size(); ++j) x[i][j] = std::sin(float(3 * j + i + 1));
+    const int64_t numels[] = {50, 7};
+    EXPECT_EQ(mada_engine_add_group(engine.get(), numels, 2, MADA_DTYPE_FLOAT32, 1e-2, 0.01), MADA_OK);
+  }
+
+  mada_status step() {
+    ++t;
+    for (size_t i = 0; i < x.size(); ++i)
+      for (size_t j = 0; j < x[i].size(); ++j) g[i][j] = x[i][j] * (1.0f + 0.1f * float(j % 3)) + 0.2f * std::cos(float(t * (j + 1)));
+    void* params[] = {x[0].data(), x[1].data()};
+    const void* grads[] = {g[0].data(), g[1].data()};
+    return mada_engine_step(engine.get(), params, grads, 2);
+  }
+
+  std::string saved() const {
+    size_t size = 0;
+    EXPECT_EQ(mada_engine_save_buffer(engine.get(), nullptr, 0, &size), MADA_OK);
+    std::string bytes(size, '\0');
+    EXPECT_EQ(mada_engine_save_buffer(engine.get(), reinterpret_cast<uint8_t*>(bytes.data()), size, &size), MADA_OK);
+    return bytes;
+  }
+};
+
+TEST(EngineState, ResumesBitExactlyFromBytesAndFromAFile) {
+  for (mada_mode mode : {MADA_MODE_PAPER, MADA_MODE_REFERENCE}) {
+    EngineRun straight(mode), first(mode);
+    for (int i = 0; i < 12; ++i) {
+      ASSERT_OK(straight.step());
+      ASSERT_OK(first.step());
+    }
+    const std::string bytes = first.saved();
+    const std::string path = ::testing::TempDir() + "/engine_state.bin";
+    ASSERT_OK(mada_engine_save(first.engine.get(), path.c_str()));
+
+    EngineRun from_bytes(mode), from_file(mode);
+    from_bytes.x = from_file.x = first.x;
+    from_bytes.t = from_file.t = first.t;
+    ASSERT_OK(mada_engine_load_buffer(from_bytes.engine.get(), reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
+    ASSERT_OK(mada_engine_load(from_file.engine.get(), path.c_str()));
+    for (int i = 0; i < 12; ++i) {
+      ASSERT_OK(straight.step());
+      ASSERT_OK(from_bytes.step());
+      ASSERT_OK(from_file.step());
+    }
+    EXPECT_EQ(from_bytes.x, straight.x);
+    EXPECT_EQ(from_file.x, straight.x);
+    EXPECT_EQ(from_bytes.saved(), straight.saved());
+    int64_t steps = 0;
+    ASSERT_OK(mada_engine_step_count(from_file.engine.get(), &steps));
+    EXPECT_EQ(steps, 24);
+  }
+}
+
+TEST(EngineState, ABadStateIsRefusedAndChangesNothing) {
+  EngineRun run;
+  for (int i = 0; i < 3; ++i) ASSERT_OK(run.step());
+  const std::string good = run.saved();
+  EngineRun other;
+  ASSERT_OK(other.step());
+  const std::string before = other.saved();
+  auto load = [&](const std::string& bytes) {
+    return mada_engine_load_buffer(other.engine.get(), reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+  };
+  for (size_t at = 0; at < good.size(); at += 13) {
+    std::string bad = good;
+    bad[at] = static_cast<char>(bad[at] ^ 0x5A);
+    EXPECT_EQ(load(bad), MADA_ERROR_CHECKPOINT) << "byte " << at;
+  }
+  EXPECT_EQ(load(good.substr(0, good.size() - 1)), MADA_ERROR_CHECKPOINT);
+  EXPECT_EQ(load(good + "x"), MADA_ERROR_CHECKPOINT);
+  EngineRun reference(MADA_MODE_REFERENCE);
+  EXPECT_EQ(mada_engine_load_buffer(reference.engine.get(), reinterpret_cast<const uint8_t*>(good.data()), good.size()),
+            MADA_ERROR_CHECKPOINT);
+  EXPECT_NE(last_error().find("mode"), std::string::npos) << last_error();
+  EXPECT_EQ(other.saved(), before);
+  EXPECT_EQ(mada_engine_load(other.engine.get(), ::testing::TempDir().c_str()), MADA_ERROR_IO);
+  EXPECT_EQ(mada_engine_load(other.engine.get(), "/nonexistent/engine.bin"), MADA_ERROR_IO);
+  EXPECT_NE(last_error().find("/nonexistent/engine.bin"), std::string::npos) << last_error();
+  EXPECT_EQ(other.saved(), before);
+}
+
+TEST(EngineInput, BadInputIsRefusedAndChangesNothing) {
+  EngineRun run;
+  ASSERT_OK(run.step());
+  const std::string before = run.saved();
+  const auto x_before = run.x;
+  void* params[] = {run.x[0].data(), run.x[1].data()};
+  const void* grads[] = {run.g[0].data(), run.g[1].data()};
+  EXPECT_EQ(mada_engine_step(run.engine.get(), params, grads, 1), MADA_ERROR_INVALID_ARGUMENT);
+  void* twice[] = {run.x[0].data(), run.x[0].data()};
+  EXPECT_EQ(mada_engine_step(run.engine.get(), twice, grads, 2), MADA_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(last_error().find("overlap"), std::string::npos) << last_error();
+  void* null_param[] = {nullptr, run.x[1].data()};
+  EXPECT_EQ(mada_engine_step(run.engine.get(), null_param, grads, 2), MADA_ERROR_INVALID_ARGUMENT);
+  std::vector<float> nan_grad(run.g[1]);
+  nan_grad[3] = std::numeric_limits<float>::quiet_NaN();
+  const void* bad_grads[] = {run.g[0].data(), nan_grad.data()};
+  EXPECT_EQ(mada_engine_step(run.engine.get(), params, bad_grads, 2), MADA_ERROR_NON_FINITE);
+  EXPECT_EQ(mada_engine_set_lr(run.engine.get(), 0, -1.0), MADA_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(mada_engine_set_lr(run.engine.get(), 5, 1.0), MADA_ERROR_INVALID_ARGUMENT);
+  const int64_t bad_numel = 0;
+  EXPECT_EQ(mada_engine_add_group(run.engine.get(), &bad_numel, 1, MADA_DTYPE_FLOAT32, 1e-3, 0), MADA_ERROR_INVALID_ARGUMENT);
+  const int64_t numel = 4;
+  EXPECT_EQ(mada_engine_add_group(run.engine.get(), &numel, 1, static_cast<mada_dtype>(9), 1e-3, 0), MADA_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(run.x, x_before);
+  EXPECT_EQ(run.saved(), before);
+  size_t count = 0;
+  ASSERT_OK(mada_engine_parameter_count(run.engine.get(), &count));
+  EXPECT_EQ(count, 2u);
+  EXPECT_EQ(mada_engine_step(nullptr, params, grads, 2), MADA_ERROR_INVALID_ARGUMENT);
+  mada_options bad{};
+  ASSERT_OK(mada_options_preset(MADA_PRESET_ADAM, &bad));
+  bad.eps = -1;
+  mada_engine* e = nullptr;
+  EXPECT_EQ(mada_engine_create(&bad, &e), MADA_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(e, nullptr);
+  EXPECT_NE(last_error().find("eps"), std::string::npos) << last_error();
+}
+
+TEST(EngineInput, TheSkipPolicyCountsAndChangesNothingElse) {
+  EngineRun run(MADA_MODE_PAPER, MADA_NON_FINITE_SKIP);
+  ASSERT_OK(run.step());
+  const auto x_before = run.x;
+  std::vector<float> inf_grad(run.g[0]);
+  inf_grad[0] = std::numeric_limits<float>::infinity();
+  void* params[] = {run.x[0].data(), run.x[1].data()};
+  const void* grads[] = {inf_grad.data(), run.g[1].data()};
+  ASSERT_OK(mada_engine_step(run.engine.get(), params, grads, 2));
+  int64_t skipped = 0, steps = 0;
+  ASSERT_OK(mada_engine_skipped_steps(run.engine.get(), &skipped));
+  ASSERT_OK(mada_engine_step_count(run.engine.get(), &steps));
+  EXPECT_EQ(skipped, 1);
+  EXPECT_EQ(steps, 1);
+  EXPECT_EQ(run.x, x_before);
+}
+
+}  // namespace
