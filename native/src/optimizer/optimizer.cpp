@@ -83,6 +83,15 @@ MadaParamState new_state(const torch::Tensor& p, Mode mode) {
   return s;
 }
 
+// The kernel core's blocks on ATen's thread pool: at::set_num_threads governs mada::Mada as
+// it governs libtorch's own optimizers, and no second pool competes with ATen's for the cores.
+class AtenParallel final : public kernels::Parallel {
+ public:
+  void run(int64_t n, Task task, void* body) const override {
+    at::parallel_for(0, n, 1, [&](int64_t begin, int64_t end) { task(body, begin, end); });
+  }
+};
+
 void bind(kernels::TensorSlot& slot, MadaParamState& s) {
   slot.m = s.m.data_ptr();
   slot.v = s.v.data_ptr();
@@ -185,8 +194,8 @@ torch::Tensor Mada::step(LossClosure closure) {
     }
   }
 
-  const int threads = at::get_num_threads();  // libtorch's setting governs its optimizers
-  if (step.begin(core_->hyper, o.step(), threads) != kernels::CpuStep::Start::Update) return loss;
+  const AtenParallel parallel;
+  if (step.begin(core_->hyper, o.step(), parallel) != kernels::CpuStep::Start::Update) return loss;
 
   // New state is allocated in full before any of it is registered: an allocation failure
   // leaves the optimizer as it was.
@@ -199,7 +208,7 @@ torch::Tensor Mada::step(LossClosure closure) {
     slot.fresh = true;
     state_[state_key(*fresh[i].second)] = std::move(created[i]);
   }
-  step.finish(core_->hyper, o.step(), threads);
+  step.finish(core_->hyper, o.step(), parallel);
   return loss;
 }
 

@@ -40,11 +40,11 @@ const CpuLoops& active_loops() {
   return chosen;
 }
 
-CpuStep::Start CpuStep::begin(HyperState& state, const StepOptions& o, int threads) {
+CpuStep::Start CpuStep::begin(HyperState& state, const StepOptions& o, const Parallel& parallel) {
   if (std::none_of(slots.begin(), slots.end(), [](const TensorSlot& s) { return s.has_grad(); }))
     return Start::NoGradient;
   state.prev_lr.resize(group_lr.size(), 0.0);
-  reduction_ = reduce(state.prev_lr, threads);
+  reduction_ = reduce(state.prev_lr, parallel);
   bool finite = std::isfinite(reduction_.sq_norm);
   for (double dot : reduction_.scaled_dot) finite = finite && std::isfinite(dot);
   if (finite) return Start::Update;
@@ -57,7 +57,7 @@ CpuStep::Start CpuStep::begin(HyperState& state, const StepOptions& o, int threa
        "set non_finite to skip to drop such steps)");
 }
 
-void CpuStep::finish(HyperState& state, const StepOptions& o, int threads) {
+void CpuStep::finish(HyperState& state, const StepOptions& o, const Parallel& parallel) {
   const Coefficients h = hypergradient(reduction_);
   if (state.t >= 1) state.q = hyper_step(state.q, h, o);
   state.h = h;
@@ -65,7 +65,7 @@ void CpuStep::finish(HyperState& state, const StepOptions& o, int threads) {
   state.grad_norm = std::sqrt(reduction_.sq_norm);
   const double grad_scale =
       o.grad_clip() > 0.0 ? std::min(1.0, o.grad_clip() / (state.grad_norm + 1e-6)) : 1.0;
-  update(step_scalars(state.q, o, state.t), grad_scale, o.mode(), threads);
+  update(step_scalars(state.q, o, state.t), grad_scale, o.mode(), parallel);
   state.prev_lr = group_lr;
 }
 
@@ -78,10 +78,10 @@ void CpuStep::plan_blocks() {
   partials_.resize(blocks_.size() * kPartialCount);
 }
 
-Reduction CpuStep::reduce(const std::vector<double>& prev_lr, int threads) {
+Reduction CpuStep::reduce(const std::vector<double>& prev_lr, const Parallel& parallel) {
   plan_blocks();
   const CpuLoops& loops = active_loops();
-  ThreadPool::shared().parallel_for(static_cast<int64_t>(blocks_.size()), threads, [&](int64_t lo, int64_t hi) {
+  parallel.parallel_for(static_cast<int64_t>(blocks_.size()), [&](int64_t lo, int64_t hi) {
     for (int64_t b = lo; b < hi; ++b) {
       const Block& blk = blocks_[b];
       const TensorSlot& s = slots[blk.slot];
@@ -106,10 +106,10 @@ Reduction CpuStep::reduce(const std::vector<double>& prev_lr, int threads) {
   return r;
 }
 
-void CpuStep::update(const StepScalars<double>& scalars, double grad_scale, Mode mode, int threads) {
+void CpuStep::update(const StepScalars<double>& scalars, double grad_scale, Mode mode, const Parallel& parallel) {
   const bool paper = mode == Mode::Paper;
   const CpuLoops& loops = active_loops();
-  ThreadPool::shared().parallel_for(static_cast<int64_t>(blocks_.size()), threads, [&](int64_t lo, int64_t hi) {
+  parallel.parallel_for(static_cast<int64_t>(blocks_.size()), [&](int64_t lo, int64_t hi) {
     for (int64_t b = lo; b < hi; ++b) {
       const Block& blk = blocks_[b];
       const TensorSlot& s = slots[blk.slot];

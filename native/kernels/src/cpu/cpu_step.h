@@ -8,6 +8,7 @@
 #include "../math/hyper_step.h"
 #include "../step/hyper_state.h"
 #include "../step/tensor_slot.h"
+#include "thread_pool.h"
 
 #include <mada/step_options.h>
 
@@ -30,11 +31,11 @@ class CpuStep {
 
   // The spec's step 1: pass 1 over all slots and the finiteness check. Throws
   // mada::Error(NonFinite) under the error policy; changes nothing but state.skipped.
-  Start begin(HyperState& state, const StepOptions& o, int threads);
+  Start begin(HyperState& state, const StepOptions& o, const Parallel& parallel);
 
   // Steps 2-6: the hyper step (from the second update on), then pass 2 with the clipped
   // gradient. Every slot must now have its state buffers.
-  void finish(HyperState& state, const StepOptions& o, int threads);
+  void finish(HyperState& state, const StepOptions& o, const Parallel& parallel);
 
   // Elements per block: fixed, so the reduction order is too.
   static constexpr int64_t kBlock = 1 << 14;
@@ -45,8 +46,8 @@ class CpuStep {
     int64_t begin, end;
   };
   void plan_blocks();
-  Reduction reduce(const std::vector<double>& prev_lr, int threads);
-  void update(const StepScalars<double>& scalars, double grad_scale, Mode mode, int threads);
+  Reduction reduce(const std::vector<double>& prev_lr, const Parallel& parallel);
+  void update(const StepScalars<double>& scalars, double grad_scale, Mode mode, const Parallel& parallel);
 
   std::vector<Block> blocks_;
   std::vector<double> partials_;  // kPartialCount per block

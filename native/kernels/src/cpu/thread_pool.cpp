@@ -75,6 +75,10 @@ void ThreadPool::work(int index) {
   }
 }
 
+void PoolParallel::run(int64_t n, Task task, void* body) const {
+  ThreadPool::shared().parallel_for(n, threads_, [&](int64_t begin, int64_t end) { task(body, begin, end); });
+}
+
 int default_thread_count() {
   if (const char* env = std::getenv("MADA_NUM_THREADS")) {
     const int n = std::atoi(env);

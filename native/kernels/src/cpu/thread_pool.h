@@ -8,9 +8,28 @@
 #include <cstdint>
 #include <mutex>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 namespace mada::kernels {
+
+// How a step spreads its blocks over threads: run(n, task, body) calls task(body, begin, end)
+// over ranges covering [0, n) and returns when all are done. The engine runs on ThreadPool;
+// mada::Mada on ATen's own pool, so a libtorch process keeps one set of worker threads.
+class Parallel {
+ public:
+  using Task = void (*)(void* body, int64_t begin, int64_t end);
+  virtual void run(int64_t n, Task task, void* body) const = 0;
+
+  template <typename Body>
+  void parallel_for(int64_t n, Body&& body) const {
+    run(n, [](void* b, int64_t begin, int64_t end) { (*static_cast<std::remove_reference_t<Body>*>(b))(begin, end); },
+        &body);
+  }
+
+ protected:
+  ~Parallel() = default;
+};
 
 class ThreadPool {
  public:
@@ -48,5 +67,15 @@ class ThreadPool {
 
 // Default thread count of the kernel core: MADA_NUM_THREADS if set, else the hardware's.
 int default_thread_count();
+
+// Parallel on the shared ThreadPool with a fixed thread count.
+class PoolParallel final : public Parallel {
+ public:
+  explicit PoolParallel(int threads) : threads_(threads) {}
+  void run(int64_t n, Task task, void* body) const override;
+
+ private:
+  int threads_;
+};
 
 }  // namespace mada::kernels

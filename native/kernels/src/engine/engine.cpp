@@ -161,8 +161,9 @@ void Engine::step(void* const* params, const void* const* grads, size_t count) {
     bind_state(slot, p);
     step_.slots.push_back(slot);
   }
-  if (step_.begin(hyper_, options_, threads_) != CpuStep::Start::Update) return;
-  step_.finish(hyper_, options_, threads_);
+  const PoolParallel parallel(threads_);
+  if (step_.begin(hyper_, options_, parallel) != CpuStep::Start::Update) return;
+  step_.finish(hyper_, options_, parallel);
   for (size_t i = 0; i < count; ++i) {
     if (grads[i] != nullptr) params_[i].has_state = true;
   }
