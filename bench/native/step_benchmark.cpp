@@ -7,6 +7,7 @@
 // primed) before timing, the same way for MADA and libtorch's AdamW.
 #include "parameter_list.h"
 
+#include <mada/mada_kernels.h>
 #include <mada/optimizer.h>
 
 #include <ATen/Parallel.h>
@@ -57,6 +58,37 @@ void BM_MadaStep(benchmark::State& state) {
   state.counters["rss_growth_bytes"] = resident_bytes() - rss_before;
 }
 
+// The kernel core through its C ABI (mada_engine) on the same tensors' memory: what a
+// TorchSharp or C user runs. Its own thread pool, `threads` wide.
+void BM_EngineStep(benchmark::State& state) {
+  auto params = gpt_like_parameters(state.range(0));
+  fill_gradients(params);
+  mada_options o{};
+  if (mada_options_preset(MADA_PRESET_MADA, &o) != MADA_OK) state.SkipWithError("preset");
+  o.lr = 1e-4;
+  o.grad_clip = 1.0;
+  mada_engine* engine = nullptr;
+  if (mada_engine_create(&o, &engine) != MADA_OK) state.SkipWithError("create");
+  std::vector<int64_t> numels;
+  std::vector<void*> p;
+  std::vector<const void*> g;
+  for (auto& t : params) {
+    numels.push_back(t.numel());
+    p.push_back(t.data_ptr());
+    g.push_back(t.grad().data_ptr());
+  }
+  if (mada_engine_add_group(engine, numels.data(), numels.size(), MADA_DTYPE_FLOAT32, 1e-4, 0.0) != MADA_OK ||
+      mada_engine_set_threads(engine, static_cast<int32_t>(state.range(1))) != MADA_OK)
+    state.SkipWithError("add_group");
+  auto step = [&] {
+    if (mada_engine_step(engine, p.data(), g.data(), p.size()) != MADA_OK) state.SkipWithError("step");
+  };
+  for (int i = 0; i < 3; ++i) step();
+  for (auto _ : state) step();
+  set_counters(state, element_count(params), kMadaBytes);
+  mada_engine_destroy(engine);
+}
+
 void BM_AdamWStep(benchmark::State& state) {
   at::set_num_threads(static_cast<int>(state.range(1)));
   auto params = gpt_like_parameters(state.range(0));
@@ -96,6 +128,7 @@ void sizes(benchmark::internal::Benchmark* b) {
 
 BENCHMARK(BM_StreamCopy)->Apply(sizes);
 BENCHMARK(BM_MadaStep)->Apply(sizes);
+BENCHMARK(BM_EngineStep)->Apply(sizes);
 BENCHMARK(BM_AdamWStep)->Apply(sizes);
 
 // Peak memory stays flat: 1000 steps allocate nothing per step.
