@@ -14,9 +14,10 @@ JOBS=${MADA_JOBS:-$(nproc)}
 # Debian packages the build, the tests and the main job need. libopenblas0-pthread matters:
 # without it Debian's libtorch runs on the reference BLAS, ten times slower. bible-kjv gives
 # /usr/bin/bible, the default text corpus; fontconfig and DejaVu let the charts render text.
+# patchelf and python3 run tools/torchsharp-debian12, which makes TorchSharp load in the tests.
 PACKAGES=(cmake ninja-build g++ libtorch-dev libopenblas0-pthread googletest libgtest-dev
           libbenchmark-dev nlohmann-json3-dev zlib1g-dev dataset-fashion-mnist bible-kjv
-          fontconfig fonts-dejavu-core)
+          fontconfig fonts-dejavu-core patchelf python3)
 
 setup() {
   local missing=()
