@@ -11,10 +11,11 @@
 # 2. The C# façade (bench/Mada.Benchmarks, Release): the managed bytes per step, counted exactly
 #    -> dotnet/allocations.txt; then BenchmarkDotNet: the per-call overhead and the step at ~1M
 #    and ~10M parameters -> dotnet/results/ (GitHub markdown, JSON, CSV, HTML).
-# 3. TorchSharp's AdamW (bench/TorchSharpAdamW, its own process, not in the solution): on
-#    Debian 12 only its load probe runs (TorchSharp-cpu 0.107.0 needs GLIBCXX_3.4.32) ->
-#    torchsharp/torchsharp-probe.txt with the loader's message and the symbol-version evidence;
-#    the same op-by-op Adam chain is BM_TorchSharpAdamChain in step 1.
+# 3. One step from C# with TorchSharp (bench/TorchSharpStep, its own process, not in the
+#    solution): TorchSharp's AdamW and Adam against MADA through Mada.TorchSharp ->
+#    torchsharp/torchsharp-step.md and .json. On Debian 12 it runs with the preload of
+#    tools/torchsharp-debian12 (its build applies the rest of that fixture); if TorchSharp still
+#    does not load -> torchsharp/torchsharp-probe.txt with the loader's message.
 #
 # Needs the native build first (./build.sh build). Results go to $MADA_BENCH_OUT, by default
 # build/benchmarks/.
@@ -79,38 +80,26 @@ if ((dotnet)); then
   summary+=("managed:    $OUT/dotnet/results/ (*-report-github.md, *-report-full.json, .csv, .html), allocations.txt")
 fi
 
-# 3. TorchSharp's AdamW ----------------------------------------------------------------------------
+# 3. TorchSharp: its AdamW and Adam, and MADA through Mada.TorchSharp --------------------------------
 if ((torchsharp)); then
-  echo "== TorchSharp: bench/TorchSharpAdamW (its own process; restores TorchSharp-cpu, ~1 GB)"
+  echo "== TorchSharp: bench/TorchSharpStep (its own process; restores libtorch-cpu-linux-x64, ~0.6 GB)"
   mkdir -p "$OUT/torchsharp"
   sizes=1000000,10000000
   ((quick)) && sizes=1000000
+  dotnet build -c Release --nologo -v quiet bench/TorchSharpStep
+  step_dir=bench/TorchSharpStep/bin/Release/net10.0
+  shim=$(tools/torchsharp-debian12/apply.sh "$step_dir")
   set +e
-  dotnet run -c Release --project bench/TorchSharpAdamW -- --out "$OUT/torchsharp" --sizes "$sizes" --threads 1,2
+  LD_PRELOAD=$shim MADA_NATIVE_PATH="$BUILD/native" dotnet "$step_dir/TorchSharpStep.dll" \
+    --out "$OUT/torchsharp" --sizes "$sizes" --threads 1,2
   rc=$?
   set -e
-  probe=$OUT/torchsharp/torchsharp-probe.txt
-  if [ "$rc" -eq 3 ]; then
-    # Did not load: add the symbol-version evidence to the loader's message.
-    lib=$(find bench/TorchSharpAdamW/bin/Release -name libLibTorchSharp.so -path '*runtimes*' | head -1)
-    libstdcxx=$(readlink -f /usr/lib/x86_64-linux-gnu/libstdc++.so.6)
-    {
-      echo
-      echo "\$ objdump -T $lib | grep -o 'GLIBCXX_3\.4\.3[0-9]*' | sort -uV   # versions it needs"
-      objdump -T "$lib" | grep -o 'GLIBCXX_3\.4\.3[0-9]*' | sort -uV
-      echo "\$ objdump -T $lib | grep GLIBCXX_3.4.32   # the symbols behind the newest"
-      objdump -T "$lib" | grep 'GLIBCXX_3\.4\.32' || true
-      echo "\$ strings /usr/lib/x86_64-linux-gnu/libstdc++.so.6 | grep GLIBCXX_3.4.3   # what this system has ($libstdcxx)"
-      strings /usr/lib/x86_64-linux-gnu/libstdc++.so.6 | grep 'GLIBCXX_3\.4\.3' || true
-      echo "\$ grep -h PRETTY_NAME /etc/os-release"
-      grep -h PRETTY_NAME /etc/os-release
-    } >> "$probe"
-    echo "TorchSharp did not load here; evidence in $probe. The same op-by-op chain: BM_TorchSharpAdamChain (native)."
-    summary+=("TorchSharp: did not load: $probe; compare BM_TorchSharpAdamChain in $OUT/native/table.md")
-  elif [ "$rc" -eq 0 ]; then
-    summary+=("TorchSharp: $OUT/torchsharp/torchsharp-adamw.md (and .json)")
+  if [ "$rc" -eq 0 ]; then
+    summary+=("TorchSharp: $OUT/torchsharp/torchsharp-step.md (and .json)")
+  elif [ "$rc" -eq 3 ]; then
+    summary+=("TorchSharp: did not load: $OUT/torchsharp/torchsharp-probe.txt")
   else
-    echo "error: bench/TorchSharpAdamW failed with exit code $rc" >&2
+    echo "error: bench/TorchSharpStep failed with exit code $rc" >&2
     exit "$rc"
   fi
 fi

@@ -98,8 +98,7 @@ public sealed class MadaTorchOptimizer : torch.optim.Optimizer
         var counts = new long[parameters.Length];
         for (int i = 0; i < parameters.Length; i++)
         {
-            string what = $"parameter {i} of group {groups.Count}";
-            TensorMemory.Of(parameters[i], parameters[i].numel(), what);  // checks the tensor
+            TensorMemory.Of(parameters[i], parameters[i].numel(), new TensorMemory.Where(groups.Count, i, false));  // checks it
             counts[i] = parameters[i].numel();
         }
         group.Options.LearningRate ??= engine.Options.Lr;
@@ -207,10 +206,10 @@ public sealed class MadaTorchOptimizer : torch.optim.Optimizer
             {
                 var p = parameters[i];
                 long numel = group.Counts[i];
-                parameterPointers[index] = TensorMemory.Of(p, numel, Name(g, i));
+                parameterPointers[index] = TensorMemory.Of(p, numel, new TensorMemory.Where(g, i, false));
                 var grad = p.grad;
                 gradients[index] = grad;
-                gradientPointers[index] = grad is null ? 0 : TensorMemory.Of(grad, numel, $"the gradient of {Name(g, i)}");
+                gradientPointers[index] = grad is null ? 0 : TensorMemory.Of(grad, numel, new TensorMemory.Where(g, i, true));
             }
         }
     }
@@ -248,8 +247,6 @@ public sealed class MadaTorchOptimizer : torch.optim.Optimizer
             group.Source.Options.WeightDecay = group.WeightDecay;
         }
     }
-
-    private static string Name(int group, int index) => $"parameter {index} of group {group}";
 
     /// <summary>Per-group options: the learning rate (driven by schedulers) and the weight decay.</summary>
     public sealed class GroupOptions : OptimizerOptions

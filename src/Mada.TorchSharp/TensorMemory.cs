@@ -15,8 +15,19 @@ using Tensor = global::TorchSharp.torch.Tensor;
 internal static class TensorMemory
 {
     /// <summary>The address of the first element of a CPU, float32, contiguous tensor of <paramref name="numel"/> elements.</summary>
-    /// <exception cref="ArgumentException">The tensor is disposed, not float32, not on the CPU, not contiguous or of another size; <paramref name="what"/> names it.</exception>
-    public static unsafe nint Of(Tensor tensor, long numel, string what)
+    /// <exception cref="ArgumentException">The tensor is disposed, not float32, not on the CPU, not contiguous or of another size; <paramref name="where"/> names it.</exception>
+    public static unsafe nint Of(Tensor tensor, long numel, in Where where)
+    {
+        if (tensor.IsInvalid || tensor.device_type != DeviceType.CPU || tensor.dtype != ScalarType.Float32 ||
+            !tensor.is_contiguous() || tensor.numel() != numel)
+        {
+            Refuse(tensor, numel, where.ToString());
+        }
+        // `bytes` spans the tensor's own memory (storage plus offset); it copies nothing.
+        return (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(tensor.bytes));
+    }
+
+    private static void Refuse(Tensor tensor, long numel, string what)
     {
         if (tensor.IsInvalid)
         {
@@ -35,13 +46,14 @@ internal static class TensorMemory
         {
             throw new ArgumentException($"{what} is not contiguous; make the parameter contiguous before creating the optimizer.");
         }
-        long actual = tensor.numel();
-        if (actual != numel)
-        {
-            throw new ArgumentException(
-                $"{what} has {actual} elements, but the optimizer was built for {numel}: parameters must keep their size.");
-        }
-        // `bytes` spans the tensor's own memory (storage plus offset); it copies nothing.
-        return (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(tensor.bytes));
+        throw new ArgumentException(
+            $"{what} has {tensor.numel()} elements, but the optimizer was built for {numel}: parameters must keep their size.");
+    }
+
+    /// <summary>Which tensor of the optimizer this is, for messages: formatted only when one is refused.</summary>
+    public readonly record struct Where(int Group, int Index, bool IsGradient)
+    {
+        public override string ToString() =>
+            $"{(IsGradient ? "the gradient of " : "")}parameter {Index} of group {Group}";
     }
 }

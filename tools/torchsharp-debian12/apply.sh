@@ -78,6 +78,7 @@ for lib in "${libs[@]}"; do
     note "$lib needs no $VERSION: left as it is"
     continue
   fi
+  before=$(cksum <"$lib")
   # (a) the one symbol that needs GLIBCXX_3.4.32 binds to any definition, unversioned.
   if grep -q "$SYMBOL@$VERSION" <<<"$(readelf --dyn-syms -W "$lib")"; then
     patchelf --clear-symbol-version "$SYMBOL" "$lib"
@@ -87,7 +88,7 @@ for lib in "${libs[@]}"; do
   if grep -q "@$VERSION" <<<"$(readelf --dyn-syms -W "$lib")"; then
     die "$lib has symbols other than $SYMBOL that need $VERSION: this fixture covers TorchSharp 0.107.0 only"
   fi
-  note "patched $lib"
+  if [ "$before" = "$(cksum <"$lib")" ]; then note "already patched: $lib"; else note "patched $lib"; fi
 done
 
 # (c) the shim that defines std::ios_base_library_init() as a no-op, preloaded into the process.

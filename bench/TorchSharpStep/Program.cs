@@ -1,16 +1,16 @@
-// TorchSharp's AdamW step from C#, on the GPT-2-like parameter lists of bench/native
-// (bench/native/parameter_list.h), for the comparison in docs/benchmarks.md.
+// One optimizer step from C# with TorchSharp, on the GPT-2-like parameter lists of bench/native
+// (bench/native/parameter_list.h): TorchSharp's own AdamW and Adam, and MADA through
+// Mada.TorchSharp, for the comparison in docs/benchmarks.md.
 //
-//   dotnet run -c Release --project bench/TorchSharpAdamW -- [--out DIR] [--sizes 1000000,10000000]
-//                                                            [--threads 1,2] [--min-time 1.0]
+//   LD_PRELOAD=$(tools/torchsharp-debian12/apply.sh bench/TorchSharpStep/bin/Release/net10.0) \
+//   MADA_NATIVE_PATH=build/native dotnet bench/TorchSharpStep/bin/Release/net10.0/TorchSharpStep.dll \
+//     [--out DIR] [--sizes 1000000,10000000] [--threads 1,2] [--optimizers adamw,adam,mada] [--min-time 1.0]
 //
-// First it probes whether TorchSharp's native part loads at all. TorchSharp-cpu 0.107.0 ships
-// libLibTorchSharp.so built with GCC 13, which needs GLIBCXX_3.4.32 from libstdc++; Debian 12's
-// libstdc++ (GCC 12) stops at GLIBCXX_3.4.30, so there the probe fails. The probe then writes
-// the loader's exact message to DIR/torchsharp-probe.txt and exits 3: the same per-operation
-// Adam chain runs natively instead, as BM_TorchSharpAdamChain of bench/native.
-// When it loads, it times torch.optim.AdamW.step() (lr 1e-4, weight decay 0, like BM_AdamWStep)
-// after 3 warm-up steps, gradients made once, and writes DIR/torchsharp-adamw.md and .json.
+// (The LD_PRELOAD is Debian 12's TorchSharp fixture; the build applies the rest of it.) First it
+// probes whether TorchSharp's native part loads; if not, it writes the loader's exact message to
+// DIR/torchsharp-probe.txt and exits 3. Each optimizer steps (lr 1e-4, weight decay 0, like the
+// native benchmarks) after 3 warm-up steps, gradients made once; results go to
+// DIR/torchsharp-step.md and .json, with the managed bytes each step allocates.
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -18,7 +18,7 @@ using System.Text.Json;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace TorchSharpAdamW;
+namespace TorchSharpStep;
 
 public static class Program
 {
@@ -27,6 +27,7 @@ public static class Program
         string outDir = Option(args, "--out") ?? Path.Combine(Environment.CurrentDirectory, "torchsharp-results");
         long[] sizes = Numbers(Option(args, "--sizes") ?? "1000000,10000000");
         int[] threads = Numbers(Option(args, "--threads") ?? "1,2").Select(t => (int)t).ToArray();
+        string[] optimizers = (Option(args, "--optimizers") ?? "adamw,adam,mada").Split(',', StringSplitOptions.RemoveEmptyEntries);
         double minTime = double.Parse(Option(args, "--min-time") ?? "1.0", CultureInfo.InvariantCulture);
         Directory.CreateDirectory(outDir);
 
@@ -47,8 +48,11 @@ public static class Program
         {
             foreach (int t in threads)
             {
-                rows.Add(Run(n, t, minTime));
-                Console.WriteLine(rows[^1]);
+                foreach (string optimizer in optimizers)
+                {
+                    rows.Add(Run(optimizer, n, t, minTime));
+                    Console.WriteLine(rows[^1]);
+                }
             }
         }
         Write(outDir, rows);
@@ -91,14 +95,22 @@ public static class Program
         }
     }
 
-    private sealed record Row(long Requested, long Params, int Threads, double MeanMs, double MedianMs, int Steps, double AllocatedBytesPerStep)
+    private sealed record Row(string Optimizer, long Requested, long Params, int Threads, double MeanMs, double MedianMs, int Steps, double AllocatedBytesPerStep)
     {
         public override string ToString() =>
-            $"AdamW {Requested:N0} requested ({Params:N0} params), {Threads} thread(s): mean {MeanMs:F2} ms, median {MedianMs:F2} ms " +
+            $"{Optimizer} {Requested:N0} requested ({Params:N0} params), {Threads} thread(s): mean {MeanMs:F2} ms, median {MedianMs:F2} ms " +
             $"over {Steps} steps, {AllocatedBytesPerStep:F0} managed bytes allocated per step";
     }
 
-    private static Row Run(long requested, int threads, double minTime)
+    private static torch.optim.Optimizer Create(string name, List<TorchSharp.Modules.Parameter> parameters, int threads) => name switch
+    {
+        "adamw" => torch.optim.AdamW(parameters, lr: 1e-4, weight_decay: 0.0),
+        "adam" => torch.optim.Adam(parameters, lr: 1e-4),
+        "mada" => new Mada.TorchSharp.MadaTorchOptimizer(parameters, Mada.MadaOptions.Mada with { Lr = 1e-4 }) { Threads = threads },
+        _ => throw new ArgumentException($"unknown optimizer '{name}' (adamw, adam, mada)"),
+    };
+
+    private static Row Run(string name, long requested, int threads, double minTime)
     {
         torch.set_num_threads(threads);
         using var scope = torch.NewDisposeScope();
@@ -111,7 +123,7 @@ public static class Program
             p.grad = torch.randn(s) * 1e-2;
             parameters.Add(p);
         }
-        var optimizer = torch.optim.AdamW(parameters, lr: 1e-4, weight_decay: 0.0);
+        using var optimizer = Create(name, parameters, threads);
         for (int i = 0; i < 3; i++)
         {
             optimizer.step();
@@ -128,7 +140,7 @@ public static class Program
         }
         long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
         times.Sort();
-        return new Row(requested, shapes.Sum(s => s.Aggregate(1L, (a, b) => a * b)), threads,
+        return new Row(name, requested, shapes.Sum(s => s.Aggregate(1L, (a, b) => a * b)), threads,
             times.Average(), times[times.Count / 2], times.Count, (double)allocated / times.Count);
     }
 
@@ -153,16 +165,16 @@ public static class Program
     private static void Write(string outDir, List<Row> rows)
     {
         var md = new StringBuilder();
-        md.AppendLine("| elements (requested) | params | threads | TorchSharp AdamW mean ms | median ms | steps | managed B/step |");
-        md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| optimizer | elements (requested) | params | threads | mean ms | median ms | steps | managed B/step |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in rows)
         {
             md.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Requested:N0} | {r.Params:N0} | {r.Threads} | {r.MeanMs:F2} | {r.MedianMs:F2} | {r.Steps} | {r.AllocatedBytesPerStep:F0} |"));
+                $"| {r.Optimizer} | {r.Requested:N0} | {r.Params:N0} | {r.Threads} | {r.MeanMs:F2} | {r.MedianMs:F2} | {r.Steps} | {r.AllocatedBytesPerStep:F0} |"));
         }
-        File.WriteAllText(Path.Combine(outDir, "torchsharp-adamw.md"), md.ToString());
-        File.WriteAllText(Path.Combine(outDir, "torchsharp-adamw.json"), JsonSerializer.Serialize(rows, new JsonSerializerOptions { WriteIndented = true }));
-        Console.WriteLine($"Results: {Path.Combine(outDir, "torchsharp-adamw.md")}");
+        File.WriteAllText(Path.Combine(outDir, "torchsharp-step.md"), md.ToString());
+        File.WriteAllText(Path.Combine(outDir, "torchsharp-step.json"), JsonSerializer.Serialize(rows, new JsonSerializerOptions { WriteIndented = true }));
+        Console.WriteLine($"Results: {Path.Combine(outDir, "torchsharp-step.md")}");
     }
 
     private static string? Option(string[] args, string name)
