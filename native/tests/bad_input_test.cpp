@@ -150,4 +150,28 @@ TEST(NoGradient, AParameterWithoutAGradientKeepsItsMomentsAndDropsItsDerivatives
   EXPECT_EQ(opt.step_count(), 4);
 }
 
+// A tensor given twice (in two groups, or twice in one) once made the state of one of its
+// slots be freed while in use; now the step refuses it before anything changes.
+TEST(BadParams, ATensorGivenTwiceIsRefusedAndNothingChanges) {
+  const QuadraticProblem problem({{5, 3}, {7}}, torch::kFloat, 3);
+  auto params = problem.initial_params();
+  for (bool in_one_group : {false, true}) {
+    std::vector<torch::optim::OptimizerParamGroup> groups;
+    if (in_one_group) {
+      groups.emplace_back(std::vector<torch::Tensor>{params[0], params[1], params[0]});
+    } else {
+      groups.emplace_back(std::vector<torch::Tensor>{params[0], params[1]});
+      groups.emplace_back(std::vector<torch::Tensor>{params[0]});
+    }
+    mada::Mada opt(std::move(groups), MadaOptions::MADA(1e-2));
+    problem.set_gradients(params, 1);
+    const auto before = clones(params);
+    const std::string what = expect_error([&] { opt.step(); }, ErrorKind::InvalidArgument);
+    EXPECT_NE(what.find("twice"), std::string::npos) << what;
+    EXPECT_TRUE(all_equal(params, before));
+    EXPECT_EQ(opt.step_count(), 0);
+    EXPECT_EQ(opt.state_of(params[0]), nullptr);
+  }
+}
+
 }  // namespace

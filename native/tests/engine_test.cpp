@@ -294,7 +294,7 @@ TEST(EngineInput, BadInputIsRefusedAndChangesNothing) {
   EXPECT_EQ(mada_engine_step(run.engine.get(), params, grads, 1), MADA_ERROR_INVALID_ARGUMENT);
   void* twice[] = {run.x[0].data(), run.x[0].data()};
   EXPECT_EQ(mada_engine_step(run.engine.get(), twice, grads, 2), MADA_ERROR_INVALID_ARGUMENT);
-  EXPECT_NE(last_error().find("overlap"), std::string::npos) << last_error();
+  EXPECT_NE(last_error().find("twice"), std::string::npos) << last_error();
   void* null_param[] = {nullptr, run.x[1].data()};
   EXPECT_EQ(mada_engine_step(run.engine.get(), null_param, grads, 2), MADA_ERROR_INVALID_ARGUMENT);
   std::vector<float> nan_grad(run.g[1]);

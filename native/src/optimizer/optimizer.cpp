@@ -154,6 +154,7 @@ torch::Tensor Mada::step(LossClosure closure) {
   step.group_lr.clear();
   std::vector<torch::Tensor> contiguous_grads;  // only for the rare non-contiguous gradient
   std::vector<std::pair<size_t, const torch::Tensor*>> fresh;  // slot index, its parameter
+  core_->ranges.clear();
   for (size_t gi = 0; gi < param_groups_.size(); ++gi) {
     auto& group = param_groups_[gi];
     const MadaOptions& go = detail::group_options(group);
@@ -163,6 +164,7 @@ torch::Tensor Mada::step(LossClosure closure) {
       const torch::Tensor& p = group.params()[pi];
       const Where name{gi, pi};
       detail::check_param(p, name);
+      core_->ranges.add(p.data_ptr(), static_cast<uint64_t>(p.nbytes()));
       const torch::Tensor& g = p.grad();
       auto it = state_.find(state_key(p));
       auto* state = it == state_.end() ? nullptr : static_cast<MadaParamState*>(it->second.get());
@@ -193,6 +195,8 @@ torch::Tensor Mada::step(LossClosure closure) {
       step.slots.push_back(slot);
     }
   }
+
+  core_->ranges.require_disjoint();  // a tensor given twice would have its state freed in use
 
   const AtenParallel parallel;
   if (step.begin(core_->hyper, o.step(), parallel) != kernels::CpuStep::Start::Update) return loss;

@@ -6,6 +6,7 @@
 
 #include "kernels/src/cpu/cpu_step.h"
 #include "kernels/src/step/hyper_state.h"
+#include "kernels/src/step/memory_ranges.h"
 
 #include <string>
 
@@ -14,6 +15,7 @@ namespace mada {
 struct Mada::Core {
   kernels::CpuStep step;      // the kernel core's fused CPU step, on the tensors' memory
   kernels::HyperState hyper;  // coefficients, hypergradient, counts, previous lr per group
+  kernels::MemoryRanges ranges;  // scratch: the parameters' memory must not overlap
 };
 
 namespace detail {

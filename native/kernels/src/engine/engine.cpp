@@ -130,14 +130,9 @@ void Engine::check_step_input(void* const* params, const void* const* grads, siz
     if (reinterpret_cast<uintptr_t>(params[i]) % align != 0 ||
         (grads[i] != nullptr && reinterpret_cast<uintptr_t>(grads[i]) % align != 0))
       fail(ErrorKind::InvalidArgument, parameter_name(i) + " or its gradient is not aligned to its element type");
-    const uintptr_t begin = reinterpret_cast<uintptr_t>(params[i]);
-    ranges_.emplace_back(begin, begin + static_cast<uintptr_t>(params_[i].numel) * align);
+    ranges_.add(params[i], static_cast<uint64_t>(params_[i].numel) * align);
   }
-  std::sort(ranges_.begin(), ranges_.end());
-  for (size_t i = 1; i < ranges_.size(); ++i) {
-    if (ranges_[i].first < ranges_[i - 1].second)
-      fail(ErrorKind::InvalidArgument, "two parameters overlap in memory (the same tensor given twice?)");
-  }
+  ranges_.require_disjoint();
 }
 
 void Engine::step(void* const* params, const void* const* grads, size_t count) {

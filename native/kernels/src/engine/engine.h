@@ -5,6 +5,7 @@
 
 #include "../cpu/cpu_step.h"
 #include "../step/hyper_state.h"
+#include "../step/memory_ranges.h"
 
 #include <mada/step_options.h>
 
@@ -73,7 +74,7 @@ class Engine {
   CpuStep step_;
   HyperState hyper_;
   int threads_;
-  std::vector<std::pair<uintptr_t, uintptr_t>> ranges_;  // scratch for the overlap check
+  MemoryRanges ranges_;  // scratch for the overlap check
 };
 
 }  // namespace mada::kernels
