@@ -88,9 +88,11 @@ TEST(Presets, FixedPointsStayPutWhileLearningMovesMada) {
   }
 }
 
-TEST(Projection, TheInitialCoefficientsAreProjectedIntoTheBounds) {
+// A restart point given later is projected (the start q0 is refused instead: edge_cases_test).
+TEST(Projection, SetCoefficientsProjectsIntoTheBounds) {
   torch::Tensor p = torch::zeros({3});
-  mada::Mada opt({p}, MadaOptions().q0({1.5, 0.2, -1.0, 2.0, 0.5, 0.5}));
+  mada::Mada opt({p}, MadaOptions());
+  opt.set_coefficients({1.5, 0.2, -1.0, 2.0, 0.5, 0.5});
   EXPECT_EQ(opt.coefficients(), (mada::Coefficients{0.99, 0.501, 0.0, 1.0, 0.5, 0.5}));
 }
 

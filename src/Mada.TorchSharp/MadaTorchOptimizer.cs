@@ -62,7 +62,7 @@ public sealed class MadaTorchOptimizer : torch.optim.Optimizer
     /// <summary>The options the optimizer was created with (the groups' learning rates may have moved since).</summary>
     public MadaOptions Options => engine.Options;
 
-    /// <summary>The coefficients the last update used (before the first: the projected initial ones).</summary>
+    /// <summary>The coefficients the last update used (before the first: the initial ones).</summary>
     public Coefficients Coefficients => engine.Coefficients;
 
     /// <summary>The last hypergradient, before clipping (zeros before the second update).</summary>

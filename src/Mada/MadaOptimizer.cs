@@ -47,7 +47,7 @@ public sealed unsafe class MadaOptimizer : IDisposable
         }
     }
 
-    /// <summary>The coefficients the last update used (before the first: the projected initial ones).</summary>
+    /// <summary>The coefficients the last update used (before the first: the initial ones).</summary>
     public Coefficients Coefficients
     {
         get

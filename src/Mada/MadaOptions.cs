@@ -44,7 +44,7 @@ public sealed record MadaOptions
     /// <summary>Default decoupled weight decay of parameter groups.</summary>
     public double WeightDecay { get; init; }
 
-    /// <summary>Coefficients of the first update (projected into the bounds first).</summary>
+    /// <summary>Coefficients of the first update; each must lie inside its bounds (refused otherwise, never projected).</summary>
     public Coefficients InitialCoefficients { get; init; }
 
     /// <summary>Hyper learning rate per coefficient.</summary>

@@ -160,7 +160,7 @@ MADA_API MADA_MUST_USE mada_status mada_optimizer_set_lr(mada_optimizer* optimiz
 MADA_API MADA_MUST_USE mada_status mada_optimizer_step(mada_optimizer* optimizer,
                                                        mada_tensor* const* grads, size_t count);
 
-/* The coefficients the last update used (before the first: the projected q0). */
+/* The coefficients the last update used (before the first: q0). */
 MADA_API MADA_MUST_USE mada_status mada_optimizer_coefficients(const mada_optimizer* optimizer,
                                                                mada_coefficients* out);
 

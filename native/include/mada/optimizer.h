@@ -65,7 +65,7 @@ class Mada : public torch::optim::Optimizer {
   void load(torch::serialize::InputArchive& archive) override;
 
   const MadaOptions& options() const;
-  // The coefficients of the last update (before the first: the projected q0).
+  // The coefficients of the last update (before the first: q0).
   const Coefficients& coefficients() const;
   // The last hypergradient, before clipping (zeros before the second update).
   const Coefficients& hypergradient() const;

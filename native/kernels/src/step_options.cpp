@@ -39,10 +39,23 @@ void require_non_negative(const Field& f, double value) {
   require(std::isfinite(value) && value >= 0.0, [&] { return describe(f, value) + " (must be finite and >= 0)"; });
 }
 
-// Each coefficient's bounds must keep the update defined: bias corrections 1 - beta^t > 0
-// need beta1, beta2 < 1; the mixing weights rho, c, gamma are convex weights in [0, 1].
-constexpr double kHardLower[6] = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
-constexpr double kHardUpper[6] = {0.999999, 0.999999, 0.999999, 1.0, 1.0, 1.0};
+// Each coefficient's domain (spec, "Edge cases"): bias corrections 1 - beta^t > 0 need
+// beta1, beta2, beta3 < 1, beta2 >= 0.5, and rho, c, gamma are convex weights in [0, 1].
+struct Domain {
+  double lo, hi;
+  bool hi_open;
+};
+constexpr Domain kDomain[kCoefficientCount] = {
+    {0.0, 1.0, true}, {0.5, 1.0, true}, {0.0, 1.0, true}, {0.0, 1.0, false}, {0.0, 1.0, false}, {0.0, 1.0, false}};
+
+void require_in_domain(const Field& f, double value, const Domain& d) {
+  const bool below_hi = d.hi_open ? value < d.hi : value <= d.hi;
+  require(std::isfinite(value) && value >= d.lo && below_hi, [&] {
+    std::ostringstream s;
+    s << describe(f, value) << " (must lie in [" << d.lo << ", " << d.hi << (d.hi_open ? ")" : "]") << ")";
+    return s.str();
+  });
+}
 
 }  // namespace
 
@@ -55,17 +68,23 @@ void StepOptions::validate() const {
   validate_group();
   for (std::size_t k = 0; k < kCoefficientCount; ++k) {
     const char* name = kCoefficientNames[k];
-    require_in({"lower.", name}, lower_[k], kHardLower[k], kHardUpper[k]);
-    require_in({"upper.", name}, upper_[k], kHardLower[k], kHardUpper[k]);
+    require_in_domain({"lower.", name}, lower_[k], kDomain[k]);
+    require_in_domain({"upper.", name}, upper_[k], kDomain[k]);
     require(lower_[k] <= upper_[k], [&] {
       return std::string("bounds of ") + name + " are empty: lower " + std::to_string(lower_[k]) + " > upper " +
              std::to_string(upper_[k]);
     });
-    require(std::isfinite(q0_[k]), [&] { return describe({"q0.", name}, q0_[k]) + " (not finite)"; });
+    // No silent projection of the start: asking for beta2 = 0.999 must not quietly run 0.99.
+    require(std::isfinite(q0_[k]) && q0_[k] >= lower_[k] && q0_[k] <= upper_[k], [&] {
+      std::ostringstream s;
+      s << describe({"q0.", name}, q0_[k]) << " lies outside its bounds [" << lower_[k] << ", " << upper_[k]
+        << "]; choose a start inside them or widen lower." << name << " / upper." << name;
+      return s.str();
+    });
     require_non_negative({"hyper_lr.", name}, hyper_lr_[k]);
   }
   require((learn_ & ~kLearnAll) == 0, [] { return "learn mask has bits beyond the six coefficients"; });
-  require_non_negative({"", "eps"}, eps_);
+  require(std::isfinite(eps_) && eps_ > 0.0, [&] { return describe({"", "eps"}, eps_) + " (must be finite and > 0)"; });
   require_in({"", "lion_beta1"}, lion_beta1_, 0.0, 1.0);
   require_in({"", "lion_beta2"}, lion_beta2_, 0.0, 1.0);
   require(std::isfinite(hypergrad_clip_) && hypergrad_clip_ > 0.0,

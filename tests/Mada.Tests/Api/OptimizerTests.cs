@@ -23,15 +23,26 @@ public sealed class OptimizerTests : LeakCheckedTest
     }
 
     [Fact]
-    public void BeforeTheFirstStepCoefficientsAreTheInitialOnesProjectedIntoTheBounds()
+    public void BeforeTheFirstStepCoefficientsAreTheInitialOnes()
     {
-        var preset = MadaOptions.Mada;
-        var options = preset with { InitialCoefficients = new Coefficients(1.5, 0.2, 0.5, -1, 0.3, 2) };
+        var options = MadaOptions.Mada with { InitialCoefficients = new Coefficients(0.8, 0.6, 0.5, 0.2, 0.3, 0.9) };
         using var optimizer = new MadaOptimizer(options);
 
-        Assert.Equal(new Coefficients(0.99, 0.501, 0.5, 0, 0.3, 1), optimizer.Coefficients);
+        Assert.Equal(new Coefficients(0.8, 0.6, 0.5, 0.2, 0.3, 0.9), optimizer.Coefficients);
         Assert.Equal(default, optimizer.Hypergradient);
         Assert.Equal(0, optimizer.StepCount);
+    }
+
+    /// <summary>The spec refuses a start outside the bounds: asking for beta2 = 0.999 must not quietly run 0.99.</summary>
+    [Fact]
+    public void AStartOutsideItsBoundsIsRefusedNamingTheCoefficientAndItsBounds()
+    {
+        var options = MadaOptions.Adam with { InitialCoefficients = new Coefficients(0.9, 0.999, 0, 1, 1, 1) };
+
+        var error = Assert.Throws<ArgumentException>(() => new MadaOptimizer(options));
+
+        Assert.Contains("q0.beta2 = 0.999", error.Message);
+        Assert.Contains("[0.501, 0.99]", error.Message);
     }
 
     /// <summary>Adam's first update moves every element by lr against the sign of its gradient (bias correction cancels).</summary>
@@ -40,7 +51,7 @@ public sealed class OptimizerTests : LeakCheckedTest
     {
         using var parameter = new Tensor([1f, -2f, 0.5f]);
         using var gradient = new Tensor([0.3f, -4f, 2f]);
-        using var optimizer = new MadaOptimizer(MadaOptions.Adam with { Eps = 0 });
+        using var optimizer = new MadaOptimizer(MadaOptions.Adam with { Eps = 1e-12 });  // eps must be > 0
         optimizer.AddGroup([parameter], lr: 0.01, weightDecay: 0);
 
         optimizer.Step([gradient]);

@@ -100,7 +100,7 @@ typedef struct mada_coefficients {
 typedef struct mada_options {
   double lr;                   /* default learning rate of parameter groups */
   double weight_decay;         /* default decoupled weight decay of parameter groups */
-  mada_coefficients q0;        /* initial coefficients (projected into the bounds) */
+  mada_coefficients q0;        /* initial coefficients; each must lie inside [lower, upper] */
   mada_coefficients hyper_lr;  /* hyper learning rate per coefficient */
   uint32_t learn_mask;         /* bit k set: coefficient k learns */
   mada_coefficients lower;     /* lower bound per coefficient */
@@ -176,7 +176,7 @@ MADA_API MADA_MUST_USE mada_status mada_engine_set_threads(mada_engine* engine, 
 MADA_API MADA_MUST_USE mada_status mada_engine_step(mada_engine* engine, void* const* params,
                                                    const void* const* grads, size_t count);
 
-/* The coefficients the last update used (before the first: the projected q0). */
+/* The coefficients the last update used (before the first: q0). */
 MADA_API MADA_MUST_USE mada_status mada_engine_coefficients(const mada_engine* engine,
                                                            mada_coefficients* out);
 

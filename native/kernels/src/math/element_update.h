@@ -94,7 +94,11 @@ MADA_HOST_DEVICE void update_element(const StepScalars<T>& k, T g, T gprev_old, 
   const T root = sqrt(vhat);
   const T inv_den = one / (root + k.eps);
   const T num = mhat + k.beta3 * n;
-  const T A = num * inv_den;
+  // vhat = 0 (a gradient that stayed 0 while denormals flush to zero): A = 0 and K = 0, not
+  // 0 * inf (spec, "Edge cases"). Arithmetic with a 0/1 factor, neither branch nor select, so
+  // the loop still vectorises; where vhat > 0 both lines compute exactly what they did before.
+  const T live = static_cast<T>(vhat > T(0));
+  const T A = num * inv_den * live;
   const T su = sign_of(u);
   const T direction = k.gamma * A + (one - k.gamma) * su;
 
@@ -104,7 +108,7 @@ MADA_HOST_DEVICE void update_element(const StepScalars<T>& k, T g, T gprev_old, 
 
   // Derivatives through this one update; earlier state counts as constant (spec step 6).
   // K = d(direction)/d(vhat) = -gamma * num / den^2 / (2 sqrt(vhat)).
-  const T K = -k.gamma * A * inv_den * (T(0.5) / root);
+  const T K = -k.gamma * A * inv_den * (T(0.5) / (root + (one - live)));
   const T yogi_weight = k.r_inv_bias2 * (one - k.beta2);  // r (1-beta2) / B2
   dd.d[0] = k.gamma * ((m_old - g) * k.inv_bias1 + m * k.dmhat_dm) * inv_den;
   dd.d[1] = K * ((v_old - gt2) * k.r_inv_bias2 + vmix * k.dvhat_dmix);
