@@ -174,4 +174,29 @@ TEST(BadParams, ATensorGivenTwiceIsRefusedAndNothingChanges) {
   }
 }
 
+// A group may set lr and weight_decay only; any other option of its own would be ignored by the
+// step, so it is refused: at construction, or at the step when set on the group later.
+TEST(BadParams, AGroupSettingAStepWideOptionIsRefused) {
+  const QuadraticProblem problem({{4}, {3}}, torch::kFloat, 5);
+  auto params = problem.initial_params();
+  std::vector<torch::optim::OptimizerParamGroup> groups;
+  groups.emplace_back(std::vector<torch::Tensor>{params[0]},
+                      std::make_unique<MadaOptions>(MadaOptions::MADA(1e-2).mode(mada::Mode::Reference)));
+  const std::string what = expect_error([&] { mada::Mada opt(std::move(groups), MadaOptions::MADA(1e-2)); },
+                                        ErrorKind::InvalidArgument);
+  EXPECT_NE(what.find("group 0 sets mode"), std::string::npos) << what;
+
+  mada::Mada opt(params, MadaOptions::MADA(1e-2));
+  static_cast<MadaOptions&>(opt.param_groups()[0].options()).lr(3e-2).weight_decay(0.1);  // allowed
+  problem.set_gradients(params, 1);
+  opt.step();
+  static_cast<MadaOptions&>(opt.param_groups()[0].options()).eps(1e-3);
+  problem.set_gradients(params, 2);
+  const auto before = clones(params);
+  const std::string later = expect_error([&] { opt.step(); }, ErrorKind::InvalidArgument);
+  EXPECT_NE(later.find("sets eps"), std::string::npos) << later;
+  EXPECT_TRUE(all_equal(params, before));
+  EXPECT_EQ(opt.step_count(), 1);
+}
+
 }  // namespace

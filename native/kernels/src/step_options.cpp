@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <sstream>
+#include <string_view>
 
 namespace mada {
 
@@ -93,6 +94,17 @@ void StepOptions::validate() const {
   require(mode_ == Mode::Paper || mode_ == Mode::Reference, [] { return "mode is neither paper nor reference"; });
   require(non_finite_ == NonFinitePolicy::Error || non_finite_ == NonFinitePolicy::Skip,
           [] { return "non_finite policy is neither error nor skip"; });
+}
+
+const char* StepOptions::first_step_wide_override(const StepOptions& step_wide) const {
+  const StepOptions unset;
+#define MADA_STEP_OPTION_COMPARE(type, name, init)                                    \
+  if (std::string_view(#name) != "lr" && std::string_view(#name) != "weight_decay" && \
+      !(name##_ == unset.name##_) && !(name##_ == step_wide.name##_))                 \
+    return #name;
+  MADA_STEP_OPTION_FIELDS(MADA_STEP_OPTION_COMPARE)
+#undef MADA_STEP_OPTION_COMPARE
+  return nullptr;
 }
 
 // Presets. A fixed point keeps its defining coefficients still (no learning).

@@ -92,6 +92,16 @@ class AtenParallel final : public kernels::Parallel {
   }
 };
 
+// A group's options: valid lr and weight decay, and nothing else of its own (see
+// StepOptions::first_step_wide_override).
+void check_group(const MadaOptions& group, const MadaOptions& defaults, size_t index) {
+  group.validate_group();
+  if (const char* field = group.step().first_step_wide_override(defaults.step()))
+    fail(ErrorKind::InvalidArgument, "parameter group " + std::to_string(index) + " sets " + field +
+                                         ", which mada::Mada reads from its own options only: a group may set only "
+                                         "lr and weight_decay");
+}
+
 void bind(kernels::TensorSlot& slot, MadaParamState& s) {
   slot.m = s.m.data_ptr();
   slot.v = s.v.data_ptr();
@@ -106,7 +116,8 @@ void bind(kernels::TensorSlot& slot, MadaParamState& s) {
 
 Mada::Mada(std::vector<torch::optim::OptimizerParamGroup> param_groups, MadaOptions defaults)
     : Optimizer(std::move(param_groups), validated(defaults)), core_(std::make_unique<Core>()) {
-  for (auto& group : param_groups_) detail::group_options(group).validate_group();
+  for (size_t gi = 0; gi < param_groups_.size(); ++gi)
+    check_group(detail::group_options(param_groups_[gi]), defaults, gi);
   core_->hyper.q = kernels::project(defaults.q0(), defaults.step());
 }
 
@@ -158,7 +169,7 @@ torch::Tensor Mada::step(LossClosure closure) {
   for (size_t gi = 0; gi < param_groups_.size(); ++gi) {
     auto& group = param_groups_[gi];
     const MadaOptions& go = detail::group_options(group);
-    go.validate_group();
+    check_group(go, o, gi);
     step.group_lr.push_back(go.lr());
     for (size_t pi = 0; pi < group.params().size(); ++pi) {
       const torch::Tensor& p = group.params()[pi];

@@ -72,6 +72,13 @@ class StepOptions {
   // Only the per-group fields (lr, weight decay).
   void validate_group() const;
 
+  // Seen as a parameter group's options: the first step-wide field (any but lr and
+  // weight_decay) the group sets to something other than `step_wide`, or null. The step reads
+  // those fields from the optimizer's own options, so such a group is refused, not ignored.
+  // A field still at its default counts as not set (libtorch's idiom builds a group's options
+  // from scratch, `MadaOptions(lr)`), so it inherits whatever the optimizer uses.
+  const char* first_step_wide_override(const StepOptions& step_wide) const;
+
   // Presets: the spec's fixed points, the authors' defaults (lr 1e-3; Lion 1e-4; AdamW's
   // weight decay 1e-2). A fixed point keeps its defining coefficients still (no learning).
   static StepOptions preset(Preset p);
