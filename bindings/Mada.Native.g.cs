@@ -11,8 +11,8 @@ internal static unsafe partial class NativeMethods
 {
     public const string LibraryName = "mada";
 
-    // #define MADA_ABI_VERSION 5
-    public const int MADA_ABI_VERSION = 5;
+    // #define MADA_ABI_VERSION 6
+    public const int MADA_ABI_VERSION = 6;
 
     // uint32_t mada_abi_version(void);
     [LibraryImport(LibraryName)]
@@ -58,17 +58,25 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryName)]
     internal static partial mada_status mada_optimizer_group_count(nint optimizer, nuint* @out);
 
-    // mada_status mada_optimizer_param_count(const mada_optimizer* optimizer, size_t* out);
+    // mada_status mada_optimizer_parameter_count(const mada_optimizer* optimizer, size_t* out);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_optimizer_param_count(nint optimizer, nuint* @out);
+    internal static partial mada_status mada_optimizer_parameter_count(nint optimizer, nuint* @out);
 
-    // mada_status mada_optimizer_get_lr(const mada_optimizer* optimizer, size_t group, double* out);
+    // mada_status mada_optimizer_lr(const mada_optimizer* optimizer, size_t group, double* out);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_optimizer_get_lr(nint optimizer, nuint group, double* @out);
+    internal static partial mada_status mada_optimizer_lr(nint optimizer, nuint group, double* @out);
 
     // mada_status mada_optimizer_set_lr(mada_optimizer* optimizer, size_t group, double lr);
     [LibraryImport(LibraryName)]
     internal static partial mada_status mada_optimizer_set_lr(nint optimizer, nuint group, double lr);
+
+    // mada_status mada_optimizer_weight_decay(const mada_optimizer* optimizer, size_t group, double* out);
+    [LibraryImport(LibraryName)]
+    internal static partial mada_status mada_optimizer_weight_decay(nint optimizer, nuint group, double* @out);
+
+    // mada_status mada_optimizer_set_weight_decay(mada_optimizer* optimizer, size_t group, double weight_decay);
+    [LibraryImport(LibraryName)]
+    internal static partial mada_status mada_optimizer_set_weight_decay(nint optimizer, nuint group, double weight_decay);
 
     // mada_status mada_optimizer_step(mada_optimizer* optimizer, mada_tensor* const* grads, size_t count);
     [LibraryImport(LibraryName)]
@@ -110,21 +118,21 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryName)]
     internal static partial mada_status mada_optimizer_load_buffer(nint optimizer, byte* data, nuint size);
 
-    // mada_status mada_dataset_fashion_mnist(const char* directory, int64_t train_limit, mada_dataset** out);
+    // mada_status mada_dataset_create_fashion_mnist(const char* directory, int64_t train_limit, mada_dataset** out);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_dataset_fashion_mnist(byte* directory, long train_limit, nint* @out);
+    internal static partial mada_status mada_dataset_create_fashion_mnist(byte* directory, long train_limit, nint* @out);
 
-    // mada_status mada_dataset_text(const char* path, int64_t context, double validation_fraction, mada_dataset** out);
+    // mada_status mada_dataset_create_text(const char* path, int64_t context, double validation_fraction, mada_dataset** out);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_dataset_text(byte* path, long context, double validation_fraction, nint* @out);
+    internal static partial mada_status mada_dataset_create_text(byte* path, long context, double validation_fraction, nint* @out);
 
     // void mada_dataset_destroy(mada_dataset* dataset);
     [LibraryImport(LibraryName)]
     internal static partial void mada_dataset_destroy(nint dataset);
 
-    // mada_status mada_dataset_info_get(const mada_dataset* dataset, mada_dataset_info* out);
+    // mada_status mada_dataset_describe(const mada_dataset* dataset, mada_dataset_info* out);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_dataset_info_get(nint dataset, mada_dataset_info* @out);
+    internal static partial mada_status mada_dataset_describe(nint dataset, mada_dataset_info* @out);
 
     // mada_status mada_model_create(const mada_model_options* options, const mada_dataset* dataset, mada_model** out);
     [LibraryImport(LibraryName)]

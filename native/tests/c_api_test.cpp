@@ -1,9 +1,11 @@
 // The C ABI: statuses and last-error messages instead of exceptions, NULL-safe destroys,
 // caller-owned buffers with size queries, and the same numbers as the C++ API.
 #include "../testing/vector_replay.h"
+#include "src/c_api/guard.h"
 
 #include <mada/mada.h>
 
+#include <c10/util/Exception.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -136,10 +138,45 @@ TEST(CApi, BadStepsReturnStatusesAndChangeNothing) {
   EXPECT_EQ(mada_optimizer_set_lr(opt, 3, 0.1), MADA_ERROR_INVALID_ARGUMENT);
   EXPECT_EQ(mada_optimizer_set_lr(opt, 0, NAN), MADA_ERROR_INVALID_ARGUMENT);
   double lr = 0;
-  ASSERT_EQ(mada_optimizer_get_lr(opt, 0, &lr), MADA_OK);
+  ASSERT_EQ(mada_optimizer_lr(opt, 0, &lr), MADA_OK);
   EXPECT_EQ(lr, 0.1);
   EXPECT_EQ(mada_optimizer_step(nullptr, nullptr, 0), MADA_ERROR_INVALID_ARGUMENT);
   mada_optimizer_destroy(opt);
+}
+
+// A group's weight decay set after creation is the weight decay the step uses: the same bits
+// as an optimizer made with it. A bad value is refused and changes nothing.
+TEST(CApi, AGroupsWeightDecayCanBeReadAndSet) {
+  std::vector<std::vector<float>> results;
+  for (bool set_later : {false, true}) {
+    mada_optimizer* opt = make_optimizer();
+    Tensor w({1, -2, 3, 0.5f}, {4});
+    Tensor g({0.3f, -0.2f, 0.1f, 0.4f}, {4});
+    mada_tensor* params[] = {w.handle};
+    ASSERT_EQ(mada_optimizer_add_group(opt, params, 1, 0.05, set_later ? 0.0 : 0.25), MADA_OK);
+    if (set_later) {
+      ASSERT_EQ(mada_optimizer_set_weight_decay(opt, 0, 0.25), MADA_OK) << last_error();
+      EXPECT_EQ(mada_optimizer_set_weight_decay(opt, 0, -1.0), MADA_ERROR_INVALID_ARGUMENT);
+      EXPECT_EQ(mada_optimizer_set_weight_decay(opt, 1, 0.1), MADA_ERROR_INVALID_ARGUMENT);
+    }
+    double wd = 0;
+    ASSERT_EQ(mada_optimizer_weight_decay(opt, 0, &wd), MADA_OK);
+    EXPECT_EQ(wd, 0.25);
+    mada_tensor* grads[] = {g.handle};
+    for (int t = 0; t < 3; ++t) ASSERT_EQ(mada_optimizer_step(opt, grads, 1), MADA_OK) << last_error();
+    results.push_back(w.read());
+    mada_optimizer_destroy(opt);
+  }
+  EXPECT_EQ(results[0], results[1]);
+}
+
+// A failure inside libtorch is an internal error with libtorch's message, not the caller's
+// bad argument: the caller's mistakes are all checked before libtorch runs.
+TEST(CApi, ALibtorchFailureIsAnInternalError) {
+  const mada_status status = mada::c_api::guarded_torch([] { TORCH_CHECK(false, "tensor broke"); });
+  EXPECT_EQ(status, MADA_ERROR_INTERNAL);
+  EXPECT_NE(last_error().find("tensor broke"), std::string::npos) << last_error();
+  EXPECT_EQ(last_error().find("Exception raised from"), std::string::npos) << "no C++ backtrace";
 }
 
 TEST(CApi, BuffersReportTheSizeTheyNeedAndCorruptBuffersAreRefused) {

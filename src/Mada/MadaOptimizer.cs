@@ -43,7 +43,7 @@ public sealed unsafe class MadaOptimizer : IDisposable
         get
         {
             using var lease = Lease();
-            return checked((int)lease.Read<nuint>(&NativeMethods.mada_optimizer_param_count));
+            return checked((int)lease.Read<nuint>(&NativeMethods.mada_optimizer_parameter_count));
         }
     }
 
@@ -120,7 +120,7 @@ public sealed unsafe class MadaOptimizer : IDisposable
     {
         using var lease = Lease();
         double lr;
-        Ensure.OkInRange(NativeMethods.mada_optimizer_get_lr(lease.Pointer, GroupIndex(group), &lr), nameof(group));
+        Ensure.OkInRange(NativeMethods.mada_optimizer_lr(lease.Pointer, GroupIndex(group), &lr), nameof(group));
         return lr;
     }
 
@@ -131,7 +131,7 @@ public sealed unsafe class MadaOptimizer : IDisposable
         // The status cannot say which argument was bad: ask about the group first, so an unknown
         // group is out of range and a bad lr a plain argument error, each with the library's message.
         double current;
-        Ensure.OkInRange(NativeMethods.mada_optimizer_get_lr(lease.Pointer, GroupIndex(group), &current), nameof(group));
+        Ensure.OkInRange(NativeMethods.mada_optimizer_lr(lease.Pointer, GroupIndex(group), &current), nameof(group));
         Ensure.Ok(NativeMethods.mada_optimizer_set_lr(lease.Pointer, GroupIndex(group), lr));
     }
 

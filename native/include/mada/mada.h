@@ -1,15 +1,10 @@
 /*
- * mada.h: the flat C ABI of Mada.Interop (C99).
+ * mada.h: the flat C ABI of Mada.Interop (C99): tensors, the mada::Mada optimizer, data,
+ * models and the trainer, all on libtorch.
  *
- * Rules that hold for every function below:
- *  - Every function that can fail returns a mada_status; MADA_OK is 0. On failure nothing the
- *    call was given has changed, and mada_last_error() on the same thread explains why.
- *  - No C++ exception ever leaves a function of this header.
- *  - Handles are opaque. Each *_create has a *_destroy; destroying NULL is a no-op.
- *  - Bulk data moves through caller-owned buffers. A call that fills a buffer of unknown size
- *    accepts a NULL buffer and then only reports the size it needs.
- *  - The generated P/Invoke declarations in bindings/ come from this file: edit this file and
- *    regenerate, never the reverse.
+ * The rules and names of mada_kernels.h (which this header includes) hold for every function
+ * below: a status from every call, nothing changed on failure, no exception across, each
+ * out-handle documented with the function that frees it.
  */
 #ifndef MADA_MADA_H
 #define MADA_MADA_H
@@ -22,7 +17,7 @@ extern "C" {
 
 /* Bumped whenever a signature or a struct layout below changes. The shared types, the last
  * error and the options functions are mada_kernels.h's (libmada links libmada_kernels). */
-#define MADA_ABI_VERSION 5
+#define MADA_ABI_VERSION 6
 
 typedef struct mada_tensor mada_tensor;       /* a float32 CPU tensor */
 typedef struct mada_optimizer mada_optimizer; /* a mada::Mada optimizer */
@@ -101,7 +96,7 @@ typedef struct mada_dataset_info {
 /* Library ----------------------------------------------------------------------------------- */
 
 /* The MADA_ABI_VERSION the library was built with; compare before any other call. */
-MADA_API uint32_t mada_abi_version(void);
+MADA_API uint32_t mada_abi_version(void) MADA_NOEXCEPT;
 
 /* Tensors --------------------------------------------------------------------------------- */
 
@@ -109,138 +104,147 @@ MADA_API uint32_t mada_abi_version(void);
  * equal prod(shape)). ndim may be 0 (a scalar). Free with mada_tensor_destroy. */
 MADA_API MADA_MUST_USE mada_status mada_tensor_create(const float* data, size_t count,
                                                       const int64_t* shape, size_t ndim,
-                                                      mada_tensor** out);
-MADA_API void mada_tensor_destroy(mada_tensor* tensor);
+                                                      mada_tensor** out) MADA_NOEXCEPT;
+MADA_API void mada_tensor_destroy(mada_tensor* tensor) MADA_NOEXCEPT;
 
 /* Number of elements. */
-MADA_API MADA_MUST_USE mada_status mada_tensor_numel(const mada_tensor* tensor, size_t* out);
+MADA_API MADA_MUST_USE mada_status mada_tensor_numel(const mada_tensor* tensor, size_t* out) MADA_NOEXCEPT;
 
 /* Writes the shape into shape[0..capacity) and the dimension count into *ndim. shape may be
  * NULL to query ndim; a capacity below ndim gives MADA_ERROR_BUFFER_TOO_SMALL. */
 MADA_API MADA_MUST_USE mada_status mada_tensor_shape(const mada_tensor* tensor, int64_t* shape,
-                                                     size_t capacity, size_t* ndim);
+                                                     size_t capacity, size_t* ndim) MADA_NOEXCEPT;
 
 /* Copies the values out; count must equal the element count. */
 MADA_API MADA_MUST_USE mada_status mada_tensor_read(const mada_tensor* tensor, float* data,
-                                                    size_t count);
+                                                    size_t count) MADA_NOEXCEPT;
 
 /* Overwrites the values; count must equal the element count. */
 MADA_API MADA_MUST_USE mada_status mada_tensor_write(mada_tensor* tensor, const float* data,
-                                                     size_t count);
+                                                     size_t count) MADA_NOEXCEPT;
 
 /* Optimizer ------------------------------------------------------------------------------- */
 
-/* A new optimizer with no parameters; add them with mada_optimizer_add_group. */
+/* A new optimizer with no parameters; add them with mada_optimizer_add_group.
+ * *out: free with mada_optimizer_destroy. */
 MADA_API MADA_MUST_USE mada_status mada_optimizer_create(const mada_options* options,
-                                                         mada_optimizer** out);
-MADA_API void mada_optimizer_destroy(mada_optimizer* optimizer);
+                                                         mada_optimizer** out) MADA_NOEXCEPT;
+MADA_API void mada_optimizer_destroy(mada_optimizer* optimizer) MADA_NOEXCEPT;
 
 /* Adds a parameter group with its own lr and weight decay. The optimizer keeps its own
  * reference to each tensor: destroying the handles afterwards is allowed. */
 MADA_API MADA_MUST_USE mada_status mada_optimizer_add_group(mada_optimizer* optimizer,
                                                             mada_tensor* const* params,
                                                             size_t count, double lr,
-                                                            double weight_decay);
+                                                            double weight_decay) MADA_NOEXCEPT;
 
 MADA_API MADA_MUST_USE mada_status mada_optimizer_group_count(const mada_optimizer* optimizer,
-                                                              size_t* out);
+                                                              size_t* out) MADA_NOEXCEPT;
 
 /* Total number of parameter tensors over all groups, in the order they were added. */
-MADA_API MADA_MUST_USE mada_status mada_optimizer_param_count(const mada_optimizer* optimizer,
-                                                              size_t* out);
+MADA_API MADA_MUST_USE mada_status mada_optimizer_parameter_count(const mada_optimizer* optimizer,
+                                                              size_t* out) MADA_NOEXCEPT;
 
-MADA_API MADA_MUST_USE mada_status mada_optimizer_get_lr(const mada_optimizer* optimizer,
-                                                         size_t group, double* out);
+MADA_API MADA_MUST_USE mada_status mada_optimizer_lr(const mada_optimizer* optimizer,
+                                                         size_t group, double* out) MADA_NOEXCEPT;
 MADA_API MADA_MUST_USE mada_status mada_optimizer_set_lr(mada_optimizer* optimizer, size_t group,
-                                                         double lr);
+                                                         double lr) MADA_NOEXCEPT;
+MADA_API MADA_MUST_USE mada_status mada_optimizer_weight_decay(const mada_optimizer* optimizer,
+                                                               size_t group, double* out) MADA_NOEXCEPT;
+MADA_API MADA_MUST_USE mada_status mada_optimizer_set_weight_decay(mada_optimizer* optimizer,
+                                                                   size_t group,
+                                                                   double weight_decay) MADA_NOEXCEPT;
 
-/* One update. grads[i] is the gradient of parameter i (order of mada_optimizer_param_count),
+/* One update. grads[i] is the gradient of parameter i (order of mada_optimizer_parameter_count),
  * same shape; a NULL entry means that parameter has no gradient this step. count must equal
  * the parameter count. */
 MADA_API MADA_MUST_USE mada_status mada_optimizer_step(mada_optimizer* optimizer,
-                                                       mada_tensor* const* grads, size_t count);
+                                                       mada_tensor* const* grads, size_t count) MADA_NOEXCEPT;
 
 /* The coefficients the last update used (before the first: q0). */
 MADA_API MADA_MUST_USE mada_status mada_optimizer_coefficients(const mada_optimizer* optimizer,
-                                                               mada_coefficients* out);
+                                                               mada_coefficients* out) MADA_NOEXCEPT;
 
 /* The last hypergradient, before clipping (zeros before the second update). */
 MADA_API MADA_MUST_USE mada_status mada_optimizer_hypergradient(const mada_optimizer* optimizer,
-                                                                mada_coefficients* out);
+                                                                mada_coefficients* out) MADA_NOEXCEPT;
 
 /* Updates done so far (t of the last update). */
 MADA_API MADA_MUST_USE mada_status mada_optimizer_step_count(const mada_optimizer* optimizer,
-                                                             int64_t* out);
+                                                             int64_t* out) MADA_NOEXCEPT;
 
 /* Steps skipped for non-finite gradients under MADA_NON_FINITE_SKIP. */
 MADA_API MADA_MUST_USE mada_status mada_optimizer_skipped_steps(const mada_optimizer* optimizer,
-                                                                int64_t* out);
+                                                                int64_t* out) MADA_NOEXCEPT;
 
 /* Global gradient norm of the last update, before clipping. */
 MADA_API MADA_MUST_USE mada_status mada_optimizer_grad_norm(const mada_optimizer* optimizer,
-                                                            double* out);
+                                                            double* out) MADA_NOEXCEPT;
 
 /* Checkpoints: coefficients, step count, all state. Files are written atomically (a temporary
  * file renamed over path). Loading checks everything before changing anything. */
 MADA_API MADA_MUST_USE mada_status mada_optimizer_save(const mada_optimizer* optimizer,
-                                                       const char* path);
+                                                       const char* path) MADA_NOEXCEPT;
 MADA_API MADA_MUST_USE mada_status mada_optimizer_load(mada_optimizer* optimizer,
-                                                       const char* path);
+                                                       const char* path) MADA_NOEXCEPT;
 
 /* Serializes into buffer. With buffer NULL only *size is set; with capacity too small *size is
  * set and MADA_ERROR_BUFFER_TOO_SMALL returned. */
 MADA_API MADA_MUST_USE mada_status mada_optimizer_save_buffer(const mada_optimizer* optimizer,
                                                               uint8_t* buffer, size_t capacity,
-                                                              size_t* size);
+                                                              size_t* size) MADA_NOEXCEPT;
 MADA_API MADA_MUST_USE mada_status mada_optimizer_load_buffer(mada_optimizer* optimizer,
-                                                              const uint8_t* data, size_t size);
+                                                              const uint8_t* data, size_t size) MADA_NOEXCEPT;
 
 /* Data ------------------------------------------------------------------------------------ */
 
 /* Fashion-MNIST from the IDX files (.gz or plain) in directory; NULL takes Debian's
- * /usr/share/datasets/fashion-mnist. train_limit > 0 keeps the first train_limit images. */
-MADA_API MADA_MUST_USE mada_status mada_dataset_fashion_mnist(const char* directory, int64_t train_limit,
-                                                             mada_dataset** out);
+ * /usr/share/datasets/fashion-mnist. train_limit > 0 keeps the first train_limit images.
+ * *out: free with mada_dataset_destroy. */
+MADA_API MADA_MUST_USE mada_status mada_dataset_create_fashion_mnist(const char* directory, int64_t train_limit,
+                                                             mada_dataset** out) MADA_NOEXCEPT;
 
 /* A character corpus from a UTF-8 text file, cut into windows of `context` characters; the
- * last validation_fraction of the file is held out. */
-MADA_API MADA_MUST_USE mada_status mada_dataset_text(const char* path, int64_t context,
-                                                    double validation_fraction, mada_dataset** out);
-MADA_API void mada_dataset_destroy(mada_dataset* dataset);
-MADA_API MADA_MUST_USE mada_status mada_dataset_info_get(const mada_dataset* dataset, mada_dataset_info* out);
+ * last validation_fraction of the file is held out. *out: free with mada_dataset_destroy. */
+MADA_API MADA_MUST_USE mada_status mada_dataset_create_text(const char* path, int64_t context,
+                                                    double validation_fraction, mada_dataset** out) MADA_NOEXCEPT;
+MADA_API void mada_dataset_destroy(mada_dataset* dataset) MADA_NOEXCEPT;
+MADA_API MADA_MUST_USE mada_status mada_dataset_describe(const mada_dataset* dataset, mada_dataset_info* out) MADA_NOEXCEPT;
 
 /* Models ---------------------------------------------------------------------------------- */
 
-/* A model shaped for dataset (its classes or vocabulary, and context). */
+/* A model shaped for dataset (its classes or vocabulary, and context).
+ * *out: free with mada_model_destroy. */
 MADA_API MADA_MUST_USE mada_status mada_model_create(const mada_model_options* options,
-                                                    const mada_dataset* dataset, mada_model** out);
-MADA_API void mada_model_destroy(mada_model* model);
-MADA_API MADA_MUST_USE mada_status mada_model_parameter_count(const mada_model* model, int64_t* out);
+                                                    const mada_dataset* dataset, mada_model** out) MADA_NOEXCEPT;
+MADA_API void mada_model_destroy(mada_model* model) MADA_NOEXCEPT;
+MADA_API MADA_MUST_USE mada_status mada_model_parameter_count(const mada_model* model, int64_t* out) MADA_NOEXCEPT;
 
 /* Training -------------------------------------------------------------------------------- */
 
 /* Fills *out with the defaults (MADA, lr 1e-3, batch 64, 1000 steps). */
-MADA_API MADA_MUST_USE mada_status mada_trainer_options_default(mada_trainer_options* out);
+MADA_API MADA_MUST_USE mada_status mada_trainer_options_default(mada_trainer_options* out) MADA_NOEXCEPT;
 
-/* The trainer keeps model and dataset alive: their handles may be destroyed afterwards. */
+/* The trainer keeps model and dataset alive: their handles may be destroyed afterwards.
+ * *out: free with mada_trainer_destroy. */
 MADA_API MADA_MUST_USE mada_status mada_trainer_create(mada_model* model, const mada_dataset* dataset,
                                                       const mada_trainer_options* options,
-                                                      mada_trainer** out);
-MADA_API void mada_trainer_destroy(mada_trainer* trainer);
+                                                      mada_trainer** out) MADA_NOEXCEPT;
+MADA_API void mada_trainer_destroy(mada_trainer* trainer) MADA_NOEXCEPT;
 
 /* One optimizer step: forward, backward, clip and update over grad_accumulation batches. */
-MADA_API MADA_MUST_USE mada_status mada_trainer_step(mada_trainer* trainer, mada_step_metrics* out);
+MADA_API MADA_MUST_USE mada_status mada_trainer_step(mada_trainer* trainer, mada_step_metrics* out) MADA_NOEXCEPT;
 
 /* Optimizer steps done so far (after a load: the checkpoint's). */
-MADA_API MADA_MUST_USE mada_status mada_trainer_step_count(const mada_trainer* trainer, int64_t* out);
+MADA_API MADA_MUST_USE mada_status mada_trainer_step_count(const mada_trainer* trainer, int64_t* out) MADA_NOEXCEPT;
 
 /* Loss and accuracy over the first max_batches evaluation batches (0: all). */
 MADA_API MADA_MUST_USE mada_status mada_trainer_evaluate(mada_trainer* trainer, int64_t max_batches,
-                                                        mada_eval_metrics* out);
+                                                        mada_eval_metrics* out) MADA_NOEXCEPT;
 
 /* Model, optimizer and step count; written atomically; load checks before it changes. */
-MADA_API MADA_MUST_USE mada_status mada_trainer_save(const mada_trainer* trainer, const char* path);
-MADA_API MADA_MUST_USE mada_status mada_trainer_load(mada_trainer* trainer, const char* path);
+MADA_API MADA_MUST_USE mada_status mada_trainer_save(const mada_trainer* trainer, const char* path) MADA_NOEXCEPT;
+MADA_API MADA_MUST_USE mada_status mada_trainer_load(mada_trainer* trainer, const char* path) MADA_NOEXCEPT;
 
 #ifdef __cplusplus
 } /* extern "C" */

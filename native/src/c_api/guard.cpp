@@ -8,9 +8,10 @@ mada_status status_of_current_torch_exception() noexcept {
   try {
     throw;
   } catch (const c10::Error& e) {
-    // libtorch's checks reject what the caller passed (shapes, dtypes, sizes).
-    set_last_error(e.what_without_backtrace());
-    return MADA_ERROR_INVALID_ARGUMENT;
+    // Everything a caller can get wrong is checked before libtorch sees it (a mada::Error), so
+    // a failure inside libtorch is ours to fix, not the caller's bad argument.
+    set_last_error(std::string("internal error in libtorch: ") + e.what_without_backtrace());
+    return MADA_ERROR_INTERNAL;
   } catch (...) {
     return status_of_current_exception();
   }
@@ -20,6 +21,6 @@ mada_status status_of_current_torch_exception() noexcept {
 
 extern "C" {
 
-uint32_t mada_abi_version(void) { return MADA_ABI_VERSION; }
+uint32_t mada_abi_version(void) noexcept { return MADA_ABI_VERSION; }
 
 }  // extern "C"

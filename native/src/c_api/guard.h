@@ -1,5 +1,6 @@
 // libmada's side of the C ABI guard: the kernel core's guard (native/kernels/src/c_api), with
-// libtorch's c10::Error turned into a status and its message without the C++ backtrace.
+// libtorch's c10::Error turned into MADA_ERROR_INTERNAL with its message, without the C++
+// backtrace.
 #pragma once
 
 #include <mada/mada.h>

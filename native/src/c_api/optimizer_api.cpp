@@ -56,7 +56,7 @@ class AttachedGradients {
 
 extern "C" {
 
-mada_status mada_optimizer_create(const mada_options* options, mada_optimizer** out) {
+mada_status mada_optimizer_create(const mada_options* options, mada_optimizer** out) noexcept {
   return guarded_torch([&] {
     require_non_null(options, "options");
     require_non_null(out, "out");
@@ -67,10 +67,10 @@ mada_status mada_optimizer_create(const mada_options* options, mada_optimizer** 
   });
 }
 
-void mada_optimizer_destroy(mada_optimizer* optimizer) { delete optimizer; }
+void mada_optimizer_destroy(mada_optimizer* optimizer) noexcept { delete optimizer; }
 
 mada_status mada_optimizer_add_group(mada_optimizer* optimizer, mada_tensor* const* params, size_t count,
-                                     double lr, double weight_decay) {
+                                     double lr, double weight_decay) noexcept {
   return guarded_torch([&] {
     mada::Mada& opt = checked(optimizer);
     if (count == 0) fail(ErrorKind::InvalidArgument, "a parameter group needs at least one tensor");
@@ -91,7 +91,7 @@ mada_status mada_optimizer_add_group(mada_optimizer* optimizer, mada_tensor* con
   });
 }
 
-mada_status mada_optimizer_group_count(const mada_optimizer* optimizer, size_t* out) {
+mada_status mada_optimizer_group_count(const mada_optimizer* optimizer, size_t* out) noexcept {
   return guarded_torch([&] {
     const mada::Mada& opt = checked(optimizer);
     require_non_null(out, "out");
@@ -99,7 +99,7 @@ mada_status mada_optimizer_group_count(const mada_optimizer* optimizer, size_t* 
   });
 }
 
-mada_status mada_optimizer_param_count(const mada_optimizer* optimizer, size_t* out) {
+mada_status mada_optimizer_parameter_count(const mada_optimizer* optimizer, size_t* out) noexcept {
   return guarded_torch([&] {
     const mada::Mada& opt = checked(optimizer);
     require_non_null(out, "out");
@@ -109,7 +109,7 @@ mada_status mada_optimizer_param_count(const mada_optimizer* optimizer, size_t* 
   });
 }
 
-mada_status mada_optimizer_get_lr(const mada_optimizer* optimizer, size_t group, double* out) {
+mada_status mada_optimizer_lr(const mada_optimizer* optimizer, size_t group, double* out) noexcept {
   return guarded_torch([&] {
     auto& opt = const_cast<mada::Mada&>(checked(optimizer));
     require_non_null(out, "out");
@@ -117,7 +117,7 @@ mada_status mada_optimizer_get_lr(const mada_optimizer* optimizer, size_t group,
   });
 }
 
-mada_status mada_optimizer_set_lr(mada_optimizer* optimizer, size_t group, double lr) {
+mada_status mada_optimizer_set_lr(mada_optimizer* optimizer, size_t group, double lr) noexcept {
   return guarded_torch([&] {
     auto& options = static_cast<mada::MadaOptions&>(group_at(checked(optimizer), group).options());
     mada::MadaOptions candidate = options;
@@ -126,7 +126,24 @@ mada_status mada_optimizer_set_lr(mada_optimizer* optimizer, size_t group, doubl
   });
 }
 
-mada_status mada_optimizer_step(mada_optimizer* optimizer, mada_tensor* const* grads, size_t count) {
+mada_status mada_optimizer_weight_decay(const mada_optimizer* optimizer, size_t group, double* out) noexcept {
+  return guarded_torch([&] {
+    auto& opt = const_cast<mada::Mada&>(checked(optimizer));
+    require_non_null(out, "out");
+    *out = static_cast<const mada::MadaOptions&>(group_at(opt, group).options()).weight_decay();
+  });
+}
+
+mada_status mada_optimizer_set_weight_decay(mada_optimizer* optimizer, size_t group, double weight_decay) noexcept {
+  return guarded_torch([&] {
+    auto& options = static_cast<mada::MadaOptions&>(group_at(checked(optimizer), group).options());
+    mada::MadaOptions candidate = options;
+    candidate.weight_decay(weight_decay).validate_group();
+    options.weight_decay(weight_decay);
+  });
+}
+
+mada_status mada_optimizer_step(mada_optimizer* optimizer, mada_tensor* const* grads, size_t count) noexcept {
   return guarded_torch([&] {
     mada::Mada& opt = checked(optimizer);
     auto params = all_params(opt);
@@ -139,7 +156,7 @@ mada_status mada_optimizer_step(mada_optimizer* optimizer, mada_tensor* const* g
   });
 }
 
-mada_status mada_optimizer_coefficients(const mada_optimizer* optimizer, mada_coefficients* out) {
+mada_status mada_optimizer_coefficients(const mada_optimizer* optimizer, mada_coefficients* out) noexcept {
   return guarded_torch([&] {
     const mada::Mada& opt = checked(optimizer);
     require_non_null(out, "out");
@@ -147,7 +164,7 @@ mada_status mada_optimizer_coefficients(const mada_optimizer* optimizer, mada_co
   });
 }
 
-mada_status mada_optimizer_hypergradient(const mada_optimizer* optimizer, mada_coefficients* out) {
+mada_status mada_optimizer_hypergradient(const mada_optimizer* optimizer, mada_coefficients* out) noexcept {
   return guarded_torch([&] {
     const mada::Mada& opt = checked(optimizer);
     require_non_null(out, "out");
@@ -155,7 +172,7 @@ mada_status mada_optimizer_hypergradient(const mada_optimizer* optimizer, mada_c
   });
 }
 
-mada_status mada_optimizer_step_count(const mada_optimizer* optimizer, int64_t* out) {
+mada_status mada_optimizer_step_count(const mada_optimizer* optimizer, int64_t* out) noexcept {
   return guarded_torch([&] {
     const mada::Mada& opt = checked(optimizer);
     require_non_null(out, "out");
@@ -163,7 +180,7 @@ mada_status mada_optimizer_step_count(const mada_optimizer* optimizer, int64_t* 
   });
 }
 
-mada_status mada_optimizer_skipped_steps(const mada_optimizer* optimizer, int64_t* out) {
+mada_status mada_optimizer_skipped_steps(const mada_optimizer* optimizer, int64_t* out) noexcept {
   return guarded_torch([&] {
     const mada::Mada& opt = checked(optimizer);
     require_non_null(out, "out");
@@ -171,7 +188,7 @@ mada_status mada_optimizer_skipped_steps(const mada_optimizer* optimizer, int64_
   });
 }
 
-mada_status mada_optimizer_grad_norm(const mada_optimizer* optimizer, double* out) {
+mada_status mada_optimizer_grad_norm(const mada_optimizer* optimizer, double* out) noexcept {
   return guarded_torch([&] {
     const mada::Mada& opt = checked(optimizer);
     require_non_null(out, "out");
@@ -179,7 +196,7 @@ mada_status mada_optimizer_grad_norm(const mada_optimizer* optimizer, double* ou
   });
 }
 
-mada_status mada_optimizer_save(const mada_optimizer* optimizer, const char* path) {
+mada_status mada_optimizer_save(const mada_optimizer* optimizer, const char* path) noexcept {
   return guarded_torch([&] {
     const mada::Mada& opt = checked(optimizer);
     require_non_null(path, "path");
@@ -187,7 +204,7 @@ mada_status mada_optimizer_save(const mada_optimizer* optimizer, const char* pat
   });
 }
 
-mada_status mada_optimizer_load(mada_optimizer* optimizer, const char* path) {
+mada_status mada_optimizer_load(mada_optimizer* optimizer, const char* path) noexcept {
   return guarded_torch([&] {
     mada::Mada& opt = checked(optimizer);
     require_non_null(path, "path");
@@ -196,7 +213,7 @@ mada_status mada_optimizer_load(mada_optimizer* optimizer, const char* path) {
 }
 
 mada_status mada_optimizer_save_buffer(const mada_optimizer* optimizer, uint8_t* buffer, size_t capacity,
-                                       size_t* size) {
+                                       size_t* size) noexcept {
   return guarded_torch([&] {
     const mada::Mada& opt = checked(optimizer);
     require_non_null(size, "size");
@@ -210,7 +227,7 @@ mada_status mada_optimizer_save_buffer(const mada_optimizer* optimizer, uint8_t*
   });
 }
 
-mada_status mada_optimizer_load_buffer(mada_optimizer* optimizer, const uint8_t* data, size_t size) {
+mada_status mada_optimizer_load_buffer(mada_optimizer* optimizer, const uint8_t* data, size_t size) noexcept {
   return guarded_torch([&] {
     mada::Mada& opt = checked(optimizer);
     if (size > 0) require_non_null(data, "data");

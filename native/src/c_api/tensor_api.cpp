@@ -22,7 +22,7 @@ void require_count(const mada_tensor* t, size_t count) {
 extern "C" {
 
 mada_status mada_tensor_create(const float* data, size_t count, const int64_t* shape, size_t ndim,
-                               mada_tensor** out) {
+                               mada_tensor** out) noexcept {
   return guarded_torch([&] {
     require_non_null(out, "out");
     if (ndim > 0) require_non_null(shape, "shape");
@@ -43,9 +43,9 @@ mada_status mada_tensor_create(const float* data, size_t count, const int64_t* s
   });
 }
 
-void mada_tensor_destroy(mada_tensor* tensor) { delete tensor; }
+void mada_tensor_destroy(mada_tensor* tensor) noexcept { delete tensor; }
 
-mada_status mada_tensor_numel(const mada_tensor* tensor, size_t* out) {
+mada_status mada_tensor_numel(const mada_tensor* tensor, size_t* out) noexcept {
   return guarded_torch([&] {
     require_non_null(tensor, "tensor");
     require_non_null(out, "out");
@@ -53,7 +53,7 @@ mada_status mada_tensor_numel(const mada_tensor* tensor, size_t* out) {
   });
 }
 
-mada_status mada_tensor_shape(const mada_tensor* tensor, int64_t* shape, size_t capacity, size_t* ndim) {
+mada_status mada_tensor_shape(const mada_tensor* tensor, int64_t* shape, size_t capacity, size_t* ndim) noexcept {
   return guarded_torch([&] {
     require_non_null(tensor, "tensor");
     require_non_null(ndim, "ndim");
@@ -67,7 +67,7 @@ mada_status mada_tensor_shape(const mada_tensor* tensor, int64_t* shape, size_t 
   });
 }
 
-mada_status mada_tensor_read(const mada_tensor* tensor, float* data, size_t count) {
+mada_status mada_tensor_read(const mada_tensor* tensor, float* data, size_t count) noexcept {
   return guarded_torch([&] {
     require_non_null(tensor, "tensor");
     require_count(tensor, count);
@@ -76,7 +76,7 @@ mada_status mada_tensor_read(const mada_tensor* tensor, float* data, size_t coun
   });
 }
 
-mada_status mada_tensor_write(mada_tensor* tensor, const float* data, size_t count) {
+mada_status mada_tensor_write(mada_tensor* tensor, const float* data, size_t count) noexcept {
   return guarded_torch([&] {
     require_non_null(tensor, "tensor");
     require_count(tensor, count);

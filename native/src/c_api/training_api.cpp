@@ -71,7 +71,7 @@ mada::TrainerOptions to_trainer_options(const mada_trainer_options& o) {
 
 extern "C" {
 
-mada_status mada_dataset_fashion_mnist(const char* directory, int64_t train_limit, mada_dataset** out) {
+mada_status mada_dataset_create_fashion_mnist(const char* directory, int64_t train_limit, mada_dataset** out) noexcept {
   return guarded_torch([&] {
     require_non_null(out, "out");
     if (train_limit < 0) fail(ErrorKind::InvalidArgument, "train_limit must not be negative");
@@ -81,7 +81,7 @@ mada_status mada_dataset_fashion_mnist(const char* directory, int64_t train_limi
   });
 }
 
-mada_status mada_dataset_text(const char* path, int64_t context, double validation_fraction, mada_dataset** out) {
+mada_status mada_dataset_create_text(const char* path, int64_t context, double validation_fraction, mada_dataset** out) noexcept {
   return guarded_torch([&] {
     require_non_null(path, "path");
     require_non_null(out, "out");
@@ -91,9 +91,9 @@ mada_status mada_dataset_text(const char* path, int64_t context, double validati
   });
 }
 
-void mada_dataset_destroy(mada_dataset* dataset) { delete dataset; }
+void mada_dataset_destroy(mada_dataset* dataset) noexcept { delete dataset; }
 
-mada_status mada_dataset_info_get(const mada_dataset* dataset, mada_dataset_info* out) {
+mada_status mada_dataset_describe(const mada_dataset* dataset, mada_dataset_info* out) noexcept {
   return guarded_torch([&] {
     require_non_null(dataset, "dataset");
     require_non_null(out, "out");
@@ -104,7 +104,7 @@ mada_status mada_dataset_info_get(const mada_dataset* dataset, mada_dataset_info
   });
 }
 
-mada_status mada_model_create(const mada_model_options* options, const mada_dataset* dataset, mada_model** out) {
+mada_status mada_model_create(const mada_model_options* options, const mada_dataset* dataset, mada_model** out) noexcept {
   return guarded_torch([&] {
     require_non_null(options, "options");
     require_non_null(dataset, "dataset");
@@ -115,9 +115,9 @@ mada_status mada_model_create(const mada_model_options* options, const mada_data
   });
 }
 
-void mada_model_destroy(mada_model* model) { delete model; }
+void mada_model_destroy(mada_model* model) noexcept { delete model; }
 
-mada_status mada_model_parameter_count(const mada_model* model, int64_t* out) {
+mada_status mada_model_parameter_count(const mada_model* model, int64_t* out) noexcept {
   return guarded_torch([&] {
     require_non_null(model, "model");
     require_non_null(out, "out");
@@ -125,7 +125,7 @@ mada_status mada_model_parameter_count(const mada_model* model, int64_t* out) {
   });
 }
 
-mada_status mada_trainer_options_default(mada_trainer_options* out) {
+mada_status mada_trainer_options_default(mada_trainer_options* out) noexcept {
   return guarded_torch([&] {
     require_non_null(out, "out");
     const mada::TrainerOptions t;
@@ -148,7 +148,7 @@ mada_status mada_trainer_options_default(mada_trainer_options* out) {
 }
 
 mada_status mada_trainer_create(mada_model* model, const mada_dataset* dataset, const mada_trainer_options* options,
-                                mada_trainer** out) {
+                                mada_trainer** out) noexcept {
   return guarded_torch([&] {
     require_non_null(model, "model");
     require_non_null(dataset, "dataset");
@@ -160,9 +160,9 @@ mada_status mada_trainer_create(mada_model* model, const mada_dataset* dataset, 
   });
 }
 
-void mada_trainer_destroy(mada_trainer* trainer) { delete trainer; }
+void mada_trainer_destroy(mada_trainer* trainer) noexcept { delete trainer; }
 
-mada_status mada_trainer_step(mada_trainer* trainer, mada_step_metrics* out) {
+mada_status mada_trainer_step(mada_trainer* trainer, mada_step_metrics* out) noexcept {
   return guarded_torch([&] {
     require_non_null(trainer, "trainer");
     require_non_null(out, "out");
@@ -179,7 +179,7 @@ mada_status mada_trainer_step(mada_trainer* trainer, mada_step_metrics* out) {
   });
 }
 
-mada_status mada_trainer_step_count(const mada_trainer* trainer, int64_t* out) {
+mada_status mada_trainer_step_count(const mada_trainer* trainer, int64_t* out) noexcept {
   return guarded_torch([&] {
     require_non_null(trainer, "trainer");
     require_non_null(out, "out");
@@ -187,7 +187,7 @@ mada_status mada_trainer_step_count(const mada_trainer* trainer, int64_t* out) {
   });
 }
 
-mada_status mada_trainer_evaluate(mada_trainer* trainer, int64_t max_batches, mada_eval_metrics* out) {
+mada_status mada_trainer_evaluate(mada_trainer* trainer, int64_t max_batches, mada_eval_metrics* out) noexcept {
   return guarded_torch([&] {
     require_non_null(trainer, "trainer");
     require_non_null(out, "out");
@@ -197,7 +197,7 @@ mada_status mada_trainer_evaluate(mada_trainer* trainer, int64_t max_batches, ma
   });
 }
 
-mada_status mada_trainer_save(const mada_trainer* trainer, const char* path) {
+mada_status mada_trainer_save(const mada_trainer* trainer, const char* path) noexcept {
   return guarded_torch([&] {
     require_non_null(trainer, "trainer");
     require_non_null(path, "path");
@@ -205,7 +205,7 @@ mada_status mada_trainer_save(const mada_trainer* trainer, const char* path) {
   });
 }
 
-mada_status mada_trainer_load(mada_trainer* trainer, const char* path) {
+mada_status mada_trainer_load(mada_trainer* trainer, const char* path) noexcept {
   return guarded_torch([&] {
     require_non_null(trainer, "trainer");
     require_non_null(path, "path");

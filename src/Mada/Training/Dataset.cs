@@ -33,7 +33,7 @@ public sealed unsafe class Dataset : IDisposable
         fixed (byte* path = utf8)
         {
             // A null array pins to NULL, which asks the library for its default folder.
-            Ensure.Ok(NativeMethods.mada_dataset_fashion_mnist(path, trainLimit, &pointer));
+            Ensure.Ok(NativeMethods.mada_dataset_create_fashion_mnist(path, trainLimit, &pointer));
         }
         return new Dataset(pointer);
     }
@@ -53,7 +53,7 @@ public sealed unsafe class Dataset : IDisposable
         nint pointer;
         fixed (byte* pathBytes = utf8)
         {
-            Ensure.Ok(NativeMethods.mada_dataset_text(pathBytes, context, validationFraction, &pointer));
+            Ensure.Ok(NativeMethods.mada_dataset_create_text(pathBytes, context, validationFraction, &pointer));
         }
         return new Dataset(pointer);
     }
@@ -65,7 +65,7 @@ public sealed unsafe class Dataset : IDisposable
         {
             using var lease = Handle.Lease();
             mada_dataset_info native;
-            Ensure.Ok(NativeMethods.mada_dataset_info_get(lease.Pointer, &native));
+            Ensure.Ok(NativeMethods.mada_dataset_describe(lease.Pointer, &native));
             return new DatasetInfo(native.is_text != 0, native.classes, native.train_size, native.eval_size, native.context);
         }
     }

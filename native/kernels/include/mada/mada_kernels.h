@@ -14,7 +14,10 @@
  *  - Handles are opaque. Each *_create has a *_destroy; destroying NULL is a no-op.
  *  - Bulk data moves through caller-owned buffers. A call that fills a buffer of unknown size
  *    accepts a NULL buffer and then only reports the size it needs.
- *  - The generated P/Invoke declarations in bindings/ come from this file: edit this file and
+ *  - Names: mada_<noun>_create[_<source>] makes a handle and mada_<noun>_destroy frees it;
+ *    a getter is named by what it reads (mada_engine_lr), a setter mada_<noun>_set_<what>;
+ *    "parameter" is always spelled out. Under C++ every function is noexcept.
+ *  - The generated P/Invoke declarations in bindings/ come from these headers: edit them and
  *    regenerate, never the reverse.
  */
 #ifndef MADA_MADA_KERNELS_H
@@ -35,6 +38,13 @@ extern "C" {
 #endif
 #else
 #define MADA_API __attribute__((visibility("default")))
+#endif
+
+/* Under C++ every function is declared noexcept: none of them lets an exception out. */
+#ifdef __cplusplus
+#define MADA_NOEXCEPT noexcept
+#else
+#define MADA_NOEXCEPT
 #endif
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -128,88 +138,88 @@ typedef struct mada_engine mada_engine; /* the MADA step over borrowed parameter
 /* Library and errors ---------------------------------------------------------------------- */
 
 /* The MADA_KERNELS_ABI_VERSION the library was built with; compare before any other call. */
-MADA_API uint32_t mada_kernels_abi_version(void);
+MADA_API uint32_t mada_kernels_abi_version(void) MADA_NOEXCEPT;
 
 /* Copies this thread's last error message into buffer (NUL-terminated, truncated to capacity)
  * and returns its full length without the NUL. buffer may be NULL to query the length. */
-MADA_API size_t mada_last_error(char* buffer, size_t capacity);
+MADA_API size_t mada_last_error(char* buffer, size_t capacity) MADA_NOEXCEPT;
 
 /* Options --------------------------------------------------------------------------------- */
 
 /* Fills *out with a preset's defaults (the authors' values; lr 1e-3, Lion 1e-4). */
-MADA_API MADA_MUST_USE mada_status mada_options_preset(mada_preset preset, mada_options* out);
+MADA_API MADA_MUST_USE mada_status mada_options_preset(mada_preset preset, mada_options* out) MADA_NOEXCEPT;
 
 /* Checks every field; MADA_ERROR_INVALID_ARGUMENT names the first bad one. */
-MADA_API MADA_MUST_USE mada_status mada_options_validate(const mada_options* options);
+MADA_API MADA_MUST_USE mada_status mada_options_validate(const mada_options* options) MADA_NOEXCEPT;
 
 /* Engine ---------------------------------------------------------------------------------- */
 
 /* A new engine with no parameters. *out: free with mada_engine_destroy. */
-MADA_API MADA_MUST_USE mada_status mada_engine_create(const mada_options* options, mada_engine** out);
-MADA_API void mada_engine_destroy(mada_engine* engine);
+MADA_API MADA_MUST_USE mada_status mada_engine_create(const mada_options* options, mada_engine** out) MADA_NOEXCEPT;
+MADA_API void mada_engine_destroy(mada_engine* engine) MADA_NOEXCEPT;
 
 /* Adds a parameter group of `count` parameters, parameter i holding numels[i] elements of
  * dtype, with its own lr and weight decay. Allocates their state (all of it, or nothing).
  * Parameters are numbered over all groups in the order they were added. */
 MADA_API MADA_MUST_USE mada_status mada_engine_add_group(mada_engine* engine, const int64_t* numels,
                                                         size_t count, mada_dtype dtype, double lr,
-                                                        double weight_decay);
+                                                        double weight_decay) MADA_NOEXCEPT;
 
-MADA_API MADA_MUST_USE mada_status mada_engine_group_count(const mada_engine* engine, size_t* out);
-MADA_API MADA_MUST_USE mada_status mada_engine_parameter_count(const mada_engine* engine, size_t* out);
+MADA_API MADA_MUST_USE mada_status mada_engine_group_count(const mada_engine* engine, size_t* out) MADA_NOEXCEPT;
+MADA_API MADA_MUST_USE mada_status mada_engine_parameter_count(const mada_engine* engine, size_t* out) MADA_NOEXCEPT;
 
-MADA_API MADA_MUST_USE mada_status mada_engine_lr(const mada_engine* engine, size_t group, double* out);
-MADA_API MADA_MUST_USE mada_status mada_engine_set_lr(mada_engine* engine, size_t group, double lr);
+MADA_API MADA_MUST_USE mada_status mada_engine_lr(const mada_engine* engine, size_t group, double* out) MADA_NOEXCEPT;
+MADA_API MADA_MUST_USE mada_status mada_engine_set_lr(mada_engine* engine, size_t group, double lr) MADA_NOEXCEPT;
 MADA_API MADA_MUST_USE mada_status mada_engine_weight_decay(const mada_engine* engine, size_t group,
-                                                           double* out);
+                                                           double* out) MADA_NOEXCEPT;
 MADA_API MADA_MUST_USE mada_status mada_engine_set_weight_decay(mada_engine* engine, size_t group,
-                                                               double weight_decay);
+                                                               double weight_decay) MADA_NOEXCEPT;
 
 /* Threads the step may use (0: MADA_NUM_THREADS, else the hardware's). Results do not depend
  * on it: the work is cut into fixed blocks whose partial sums are added in block order. */
-MADA_API MADA_MUST_USE mada_status mada_engine_set_threads(mada_engine* engine, int32_t threads);
+MADA_API MADA_MUST_USE mada_status mada_engine_set_threads(mada_engine* engine, int32_t threads) MADA_NOEXCEPT;
 
 /* One update, in place. params[i] and grads[i] point to parameter i's numels[i] contiguous
  * elements of its group's dtype and to its gradient; a NULL gradient means that parameter has
  * none this step. count must equal the parameter count. Parameters must not overlap. The
  * memory is only used during the call. */
 MADA_API MADA_MUST_USE mada_status mada_engine_step(mada_engine* engine, void* const* params,
-                                                   const void* const* grads, size_t count);
+                                                   const void* const* grads, size_t count) MADA_NOEXCEPT;
 
 /* The coefficients the last update used (before the first: q0). */
 MADA_API MADA_MUST_USE mada_status mada_engine_coefficients(const mada_engine* engine,
-                                                           mada_coefficients* out);
+                                                           mada_coefficients* out) MADA_NOEXCEPT;
 
 /* Replaces the coefficients (projected into the bounds), e.g. to restart from a point. */
 MADA_API MADA_MUST_USE mada_status mada_engine_set_coefficients(mada_engine* engine,
-                                                               const mada_coefficients* q);
+                                                               const mada_coefficients* q) MADA_NOEXCEPT;
 
 /* The last hypergradient, before clipping (zeros before the second update). */
 MADA_API MADA_MUST_USE mada_status mada_engine_hypergradient(const mada_engine* engine,
-                                                            mada_coefficients* out);
+                                                            mada_coefficients* out) MADA_NOEXCEPT;
 
 /* Global gradient norm of the last update, before clipping. */
-MADA_API MADA_MUST_USE mada_status mada_engine_grad_norm(const mada_engine* engine, double* out);
+MADA_API MADA_MUST_USE mada_status mada_engine_grad_norm(const mada_engine* engine, double* out) MADA_NOEXCEPT;
 
 /* Updates done so far (t of the last update). */
-MADA_API MADA_MUST_USE mada_status mada_engine_step_count(const mada_engine* engine, int64_t* out);
+MADA_API MADA_MUST_USE mada_status mada_engine_step_count(const mada_engine* engine, int64_t* out) MADA_NOEXCEPT;
 
 /* Steps skipped for non-finite gradients under MADA_NON_FINITE_SKIP. */
-MADA_API MADA_MUST_USE mada_status mada_engine_skipped_steps(const mada_engine* engine, int64_t* out);
+MADA_API MADA_MUST_USE mada_status mada_engine_skipped_steps(const mada_engine* engine, int64_t* out) MADA_NOEXCEPT;
 
 /* The engine's state (coefficients, counts, group lr and weight decay, every state buffer) as
  * bytes: magic, length and CRC32 around the payload. With buffer NULL only *size is set; with
  * capacity too small *size is set and MADA_ERROR_BUFFER_TOO_SMALL returned. */
 MADA_API MADA_MUST_USE mada_status mada_engine_save_buffer(const mada_engine* engine, uint8_t* buffer,
-                                                          size_t capacity, size_t* size);
+                                                          size_t capacity, size_t* size) MADA_NOEXCEPT;
 /* Checks everything against this engine (mode, groups, parameter sizes and dtypes) before it
  * changes anything: MADA_ERROR_CHECKPOINT says what does not match. */
 MADA_API MADA_MUST_USE mada_status mada_engine_load_buffer(mada_engine* engine, const uint8_t* data,
-                                                          size_t size);
+                                                          size_t size) MADA_NOEXCEPT;
 
 /* The same bytes in a file, written atomically (a temporary file renamed over path). */
-MADA_API MADA_MUST_USE mada_status mada_engine_save(const mada_engine* engine, const char* path);
-MADA_API MADA_MUST_USE mada_status mada_engine_load(mada_engine* engine, const char* path);
+MADA_API MADA_MUST_USE mada_status mada_engine_save(const mada_engine* engine, const char* path) MADA_NOEXCEPT;
+MADA_API MADA_MUST_USE mada_status mada_engine_load(mada_engine* engine, const char* path) MADA_NOEXCEPT;
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -43,7 +43,7 @@ mada_status change(mada_engine* e, Body&& body) {
 
 extern "C" {
 
-mada_status mada_engine_create(const mada_options* options, mada_engine** out) {
+mada_status mada_engine_create(const mada_options* options, mada_engine** out) noexcept {
   return guarded([&] {
     require_non_null(options, "options");
     require_non_null(out, "out");
@@ -51,10 +51,10 @@ mada_status mada_engine_create(const mada_options* options, mada_engine** out) {
   });
 }
 
-void mada_engine_destroy(mada_engine* engine) { delete engine; }
+void mada_engine_destroy(mada_engine* engine) noexcept { delete engine; }
 
 mada_status mada_engine_add_group(mada_engine* engine, const int64_t* numels, size_t count, mada_dtype dtype,
-                                  double lr, double weight_decay) {
+                                  double lr, double weight_decay) noexcept {
   return change(engine, [&](mada::kernels::Engine& e) {
     if (dtype != MADA_DTYPE_FLOAT32 && dtype != MADA_DTYPE_FLOAT64)
       fail(ErrorKind::InvalidArgument, "unknown dtype " + std::to_string(static_cast<int>(dtype)));
@@ -62,66 +62,66 @@ mada_status mada_engine_add_group(mada_engine* engine, const int64_t* numels, si
   });
 }
 
-mada_status mada_engine_group_count(const mada_engine* engine, size_t* out) {
+mada_status mada_engine_group_count(const mada_engine* engine, size_t* out) noexcept {
   return read(engine, out, [](const mada::kernels::Engine& e) { return e.group_count(); });
 }
 
-mada_status mada_engine_parameter_count(const mada_engine* engine, size_t* out) {
+mada_status mada_engine_parameter_count(const mada_engine* engine, size_t* out) noexcept {
   return read(engine, out, [](const mada::kernels::Engine& e) { return e.parameter_count(); });
 }
 
-mada_status mada_engine_lr(const mada_engine* engine, size_t group, double* out) {
+mada_status mada_engine_lr(const mada_engine* engine, size_t group, double* out) noexcept {
   return read(engine, out, [&](const mada::kernels::Engine& e) { return e.lr(group); });
 }
 
-mada_status mada_engine_set_lr(mada_engine* engine, size_t group, double lr) {
+mada_status mada_engine_set_lr(mada_engine* engine, size_t group, double lr) noexcept {
   return change(engine, [&](mada::kernels::Engine& e) { e.set_lr(group, lr); });
 }
 
-mada_status mada_engine_weight_decay(const mada_engine* engine, size_t group, double* out) {
+mada_status mada_engine_weight_decay(const mada_engine* engine, size_t group, double* out) noexcept {
   return read(engine, out, [&](const mada::kernels::Engine& e) { return e.weight_decay(group); });
 }
 
-mada_status mada_engine_set_weight_decay(mada_engine* engine, size_t group, double weight_decay) {
+mada_status mada_engine_set_weight_decay(mada_engine* engine, size_t group, double weight_decay) noexcept {
   return change(engine, [&](mada::kernels::Engine& e) { e.set_weight_decay(group, weight_decay); });
 }
 
-mada_status mada_engine_set_threads(mada_engine* engine, int32_t threads) {
+mada_status mada_engine_set_threads(mada_engine* engine, int32_t threads) noexcept {
   return change(engine, [&](mada::kernels::Engine& e) { e.set_threads(threads); });
 }
 
-mada_status mada_engine_step(mada_engine* engine, void* const* params, const void* const* grads, size_t count) {
+mada_status mada_engine_step(mada_engine* engine, void* const* params, const void* const* grads, size_t count) noexcept {
   return change(engine, [&](mada::kernels::Engine& e) { e.step(params, grads, count); });
 }
 
-mada_status mada_engine_coefficients(const mada_engine* engine, mada_coefficients* out) {
+mada_status mada_engine_coefficients(const mada_engine* engine, mada_coefficients* out) noexcept {
   return read(engine, out, [](const mada::kernels::Engine& e) { return mada::c_api::to_c(e.hyper().q); });
 }
 
-mada_status mada_engine_set_coefficients(mada_engine* engine, const mada_coefficients* q) {
+mada_status mada_engine_set_coefficients(mada_engine* engine, const mada_coefficients* q) noexcept {
   return change(engine, [&](mada::kernels::Engine& e) {
     require_non_null(q, "q");
     e.set_coefficients(mada::c_api::from_c(*q));
   });
 }
 
-mada_status mada_engine_hypergradient(const mada_engine* engine, mada_coefficients* out) {
+mada_status mada_engine_hypergradient(const mada_engine* engine, mada_coefficients* out) noexcept {
   return read(engine, out, [](const mada::kernels::Engine& e) { return mada::c_api::to_c(e.hyper().h); });
 }
 
-mada_status mada_engine_grad_norm(const mada_engine* engine, double* out) {
+mada_status mada_engine_grad_norm(const mada_engine* engine, double* out) noexcept {
   return read(engine, out, [](const mada::kernels::Engine& e) { return e.hyper().grad_norm; });
 }
 
-mada_status mada_engine_step_count(const mada_engine* engine, int64_t* out) {
+mada_status mada_engine_step_count(const mada_engine* engine, int64_t* out) noexcept {
   return read(engine, out, [](const mada::kernels::Engine& e) { return e.hyper().t; });
 }
 
-mada_status mada_engine_skipped_steps(const mada_engine* engine, int64_t* out) {
+mada_status mada_engine_skipped_steps(const mada_engine* engine, int64_t* out) noexcept {
   return read(engine, out, [](const mada::kernels::Engine& e) { return e.hyper().skipped; });
 }
 
-mada_status mada_engine_save_buffer(const mada_engine* engine, uint8_t* buffer, size_t capacity, size_t* size) {
+mada_status mada_engine_save_buffer(const mada_engine* engine, uint8_t* buffer, size_t capacity, size_t* size) noexcept {
   return guarded([&] {
     require_non_null(engine, "engine");
     require_non_null(size, "size");
@@ -135,13 +135,13 @@ mada_status mada_engine_save_buffer(const mada_engine* engine, uint8_t* buffer, 
   });
 }
 
-mada_status mada_engine_load_buffer(mada_engine* engine, const uint8_t* data, size_t size) {
+mada_status mada_engine_load_buffer(mada_engine* engine, const uint8_t* data, size_t size) noexcept {
   return change(engine, [&](mada::kernels::Engine& e) {
     e.load(reinterpret_cast<const char*>(data), size);
   });
 }
 
-mada_status mada_engine_save(const mada_engine* engine, const char* path) {
+mada_status mada_engine_save(const mada_engine* engine, const char* path) noexcept {
   return guarded([&] {
     require_non_null(engine, "engine");
     require_non_null(path, "path");
@@ -149,7 +149,7 @@ mada_status mada_engine_save(const mada_engine* engine, const char* path) {
   });
 }
 
-mada_status mada_engine_load(mada_engine* engine, const char* path) {
+mada_status mada_engine_load(mada_engine* engine, const char* path) noexcept {
   return change(engine, [&](mada::kernels::Engine& e) {
     require_non_null(path, "path");
     const std::string bytes = mada::kernels::read_file(path);

@@ -55,9 +55,9 @@ void require_non_null(const void* p, const char* argument) {
 
 extern "C" {
 
-uint32_t mada_kernels_abi_version(void) { return MADA_KERNELS_ABI_VERSION; }
+uint32_t mada_kernels_abi_version(void) noexcept { return MADA_KERNELS_ABI_VERSION; }
 
-size_t mada_last_error(char* buffer, size_t capacity) {
+size_t mada_last_error(char* buffer, size_t capacity) noexcept {
   const std::string& message = mada::c_api::last_error;
   if (buffer != nullptr && capacity > 0) {
     const size_t n = message.size() < capacity - 1 ? message.size() : capacity - 1;

@@ -79,7 +79,7 @@ using mada::c_api::require_non_null;
 
 extern "C" {
 
-mada_status mada_options_preset(mada_preset preset, mada_options* out) {
+mada_status mada_options_preset(mada_preset preset, mada_options* out) noexcept {
   return guarded([&] {
     require_non_null(out, "out");
     if (static_cast<int>(preset) < 0 || static_cast<int>(preset) >= mada::kPresetCount)
@@ -88,7 +88,7 @@ mada_status mada_options_preset(mada_preset preset, mada_options* out) {
   });
 }
 
-mada_status mada_options_validate(const mada_options* options) {
+mada_status mada_options_validate(const mada_options* options) noexcept {
   return guarded([&] {
     require_non_null(options, "options");
     mada::c_api::from_c(*options);
