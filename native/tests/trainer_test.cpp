@@ -5,6 +5,7 @@
 #include <mada/models/cnn.h>
 #include <mada/models/gpt.h>
 #include <mada/models/mlp.h>
+#include <mada/models/model_factory.h>
 #include <mada/training/trainer.h>
 
 #include <gtest/gtest.h>
@@ -166,6 +167,57 @@ TEST(Trainer, TheCnnAndTheGptTrain) {
   const double gpt_before = gpt.evaluate(4).loss;
   for (int i = 0; i < 40; ++i) gpt.step();
   EXPECT_LT(gpt.evaluate(4).loss, 0.8 * gpt_before);
+}
+
+std::shared_ptr<const mada::CharCorpus> corpus_of(const std::string& name, const std::string& sentence, int64_t context) {
+  std::string text;
+  for (int i = 0; i < 300; ++i) text += sentence;
+  const std::string path = ::testing::TempDir() + "/" + name;
+  std::ofstream(path) << text;
+  return std::make_shared<const mada::CharCorpus>(path, context);
+}
+
+// A GPT made for one corpus is refused by a trainer of another (before, it failed only at the
+// first step, inside libtorch), naming what does not fit.
+TEST(Trainer, AGptMadeForAnotherCorpusIsRefused) {
+  const auto fox = corpus_of("fox.txt", "the quick brown fox jumps over the lazy dog. ", 16);
+  const auto abc = corpus_of("abc.txt", "abc cab ", 16);
+  const auto o = options_for(OptimizerKind::Mada, 1e-3);
+  auto for_abc = mada::make_model({mada::ModelKind::Gpt, 16, 1, 2, 3}, *abc);
+  try {
+    mada::Trainer trainer(for_abc, fox, o);
+    ADD_FAILURE() << "a GPT of another vocabulary was accepted";
+  } catch (const mada::Error& e) {
+    EXPECT_EQ(e.kind(), mada::ErrorKind::InvalidArgument);
+    EXPECT_NE(std::string(e.what()).find("vocabulary"), std::string::npos) << e.what();
+  }
+  const auto fox_long = corpus_of("fox_long.txt", "the quick brown fox jumps over the lazy dog. ", 32);
+  auto short_context = mada::make_model({mada::ModelKind::Gpt, 16, 1, 2, 3}, *fox);
+  EXPECT_THROW(mada::Trainer(short_context, fox_long, o), mada::Error);
+  EXPECT_NO_THROW(mada::Trainer(short_context, fox, o));
+}
+
+// make_model draws the weights from its seed alone and leaves the global generator as it was:
+// the same seed gives the same weights whatever ran before, and the caller's random stream
+// goes on unchanged.
+TEST(ModelFactory, TheSeedDecidesTheWeightsAndTheGlobalGeneratorIsLeftAlone) {
+  torch::manual_seed(123);
+  const auto expected_next = torch::rand({4});
+  torch::manual_seed(123);
+  auto first = mada::make_model({mada::ModelKind::Mlp, 16, 0, 0, 9}, *fashion());
+  EXPECT_TRUE(torch::equal(torch::rand({4}), expected_next)) << "make_model moved the global generator";
+  torch::manual_seed(456);
+  auto second = mada::make_model({mada::ModelKind::Mlp, 16, 0, 0, 9}, *fashion());
+  auto other_seed = mada::make_model({mada::ModelKind::Mlp, 16, 0, 0, 10}, *fashion());
+  ASSERT_EQ(first->parameters().size(), second->parameters().size());
+  for (size_t i = 0; i < first->parameters().size(); ++i)
+    EXPECT_TRUE(torch::equal(first->parameters()[i], second->parameters()[i])) << i;
+  EXPECT_FALSE(torch::equal(first->parameters()[0], other_seed->parameters()[0]));
+  // Sizes left at 0 take the model's own defaults; bad ones are refused.
+  EXPECT_EQ(mada::make_model({mada::ModelKind::Mlp, 0, 0, 0, 1}, *fashion())->parameter_count(),
+            mada::Mlp(mada::MlpOptions{}).parameter_count());
+  EXPECT_THROW(mada::make_model({mada::ModelKind::Cnn, -1, 0, 0, 1}, *fashion()), mada::Error);
+  EXPECT_THROW(mada::make_model({mada::ModelKind::Gpt, 0, 0, 0, 1}, *fashion()), mada::Error);
 }
 
 }  // namespace

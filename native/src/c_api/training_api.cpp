@@ -3,9 +3,8 @@
 
 #include <mada/data/char_corpus.h>
 #include <mada/data/fashion_mnist.h>
-#include <mada/models/cnn.h>
-#include <mada/models/gpt.h>
-#include <mada/models/mlp.h>
+#include <mada/models/model_factory.h>
+#include <mada/training/trainer.h>
 
 using mada::ErrorKind;
 using mada::fail;
@@ -14,57 +13,59 @@ using mada::c_api::require_non_null;
 
 namespace {
 
-int64_t or_default(int64_t value, int64_t fallback, const char* name) {
-  if (value < 0) fail(ErrorKind::InvalidArgument, std::string(name) + " must not be negative");
-  return value == 0 ? fallback : value;
+// The C enum is the C++ enum's twin, value for value.
+static_assert(static_cast<int>(mada::ModelKind::Mlp) == MADA_MODEL_MLP);
+static_assert(static_cast<int>(mada::ModelKind::Cnn) == MADA_MODEL_CNN);
+static_assert(static_cast<int>(mada::ModelKind::Gpt) == MADA_MODEL_GPT);
+
+mada::ModelSpec from_c(const mada_model_options& o) {
+  return mada::ModelSpec{static_cast<mada::ModelKind>(o.kind), o.width, o.layers, o.heads, o.seed};
 }
 
-std::shared_ptr<mada::Model> build_model(const mada_model_options& o, const mada::Dataset& data) {
-  torch::manual_seed(o.seed);
-  const bool text = data.kind() == "text";
-  switch (o.kind) {
-    case MADA_MODEL_MLP:
-    case MADA_MODEL_CNN:
-      if (text) fail(ErrorKind::InvalidArgument, "MLP and CNN models need image data, the dataset is text");
-      if (o.kind == MADA_MODEL_MLP) {
-        const int64_t w = or_default(o.width, 256, "width");
-        return std::make_shared<mada::Mlp>(mada::MlpOptions{28 * 28, {w, std::max<int64_t>(1, w / 2)}, data.classes()});
-      }
-      return std::make_shared<mada::Cnn>(mada::CnnOptions{1, 28, data.classes(), or_default(o.width, 32, "width")});
-    case MADA_MODEL_GPT: {
-      const auto* corpus = dynamic_cast<const mada::CharCorpus*>(&data);
-      if (corpus == nullptr) fail(ErrorKind::InvalidArgument, "a GPT model needs text data, the dataset is images");
-      auto g = mada::GptOptions::Small(corpus->classes());
-      g.context = corpus->context();
-      g.width = or_default(o.width, g.width, "width");
-      g.layers = or_default(o.layers, g.layers, "layers");
-      g.heads = or_default(o.heads, g.heads, "heads");
-      return std::make_shared<mada::Gpt>(g);
-    }
-  }
-  fail(ErrorKind::InvalidArgument, "unknown model kind " + std::to_string(static_cast<int>(o.kind)));
-}
+static_assert(static_cast<int>(mada::OptimizerKind::Mada) == MADA_OPTIMIZER_MADA);
+static_assert(static_cast<int>(mada::OptimizerKind::HyperAdam) == MADA_OPTIMIZER_HYPER_ADAM);
+static_assert(static_cast<int>(mada::OptimizerKind::Adam) == MADA_OPTIMIZER_ADAM);
+static_assert(static_cast<int>(mada::OptimizerKind::AdamW) == MADA_OPTIMIZER_ADAMW);
+static_assert(static_cast<int>(mada::OptimizerKind::AVGrad) == MADA_OPTIMIZER_AVGRAD);
+static_assert(static_cast<int>(mada::OptimizerKind::Yogi) == MADA_OPTIMIZER_YOGI);
+static_assert(static_cast<int>(mada::OptimizerKind::Adan) == MADA_OPTIMIZER_ADAN);
+static_assert(static_cast<int>(mada::OptimizerKind::Lion) == MADA_OPTIMIZER_LION);
+static_assert(static_cast<int>(mada::OptimizerKind::AmsGrad) == MADA_OPTIMIZER_AMSGRAD);
+static_assert(static_cast<int>(mada::OptimizerKind::Sgd) == MADA_OPTIMIZER_SGD);
 
-mada::TrainerOptions to_trainer_options(const mada_trainer_options& o) {
+// Each plain field of mada_trainer_options and where mada::TrainerOptions keeps it: the one
+// list both conversions below are made from (the enums and q0 need a conversion of their own).
+#define MADA_TRAINER_C_FIELDS(X)                                                             \
+  X(lr, optimizer.lr) X(weight_decay, optimizer.weight_decay) X(grad_clip, optimizer.grad_clip) \
+  X(min_lr_ratio, min_lr_ratio) X(warmup_steps, warmup_steps) X(total_steps, total_steps)      \
+  X(batch_size, batch_size) X(grad_accumulation, grad_accumulation) X(seed, seed)
+
+mada::TrainerOptions from_c(const mada_trainer_options& o) {
   if (o.optimizer < MADA_OPTIMIZER_MADA || o.optimizer > MADA_OPTIMIZER_SGD)
     fail(ErrorKind::InvalidArgument, "unknown optimizer kind " + std::to_string(static_cast<int>(o.optimizer)));
   if (o.mode != MADA_MODE_PAPER && o.mode != MADA_MODE_REFERENCE)
     fail(ErrorKind::InvalidArgument, "unknown mode " + std::to_string(static_cast<int>(o.mode)));
   mada::TrainerOptions t;
+#define MADA_FROM_C(c_field, cpp_field) t.cpp_field = o.c_field;
+  MADA_TRAINER_C_FIELDS(MADA_FROM_C)
+#undef MADA_FROM_C
   t.optimizer.kind = static_cast<mada::OptimizerKind>(o.optimizer);
-  t.optimizer.lr = o.lr;
-  t.optimizer.weight_decay = o.weight_decay;
-  t.optimizer.grad_clip = o.grad_clip;
   t.optimizer.mode = static_cast<mada::Mode>(o.mode);
   if (o.has_q0) t.optimizer.q0 = mada::c_api::from_c(o.q0);
-  t.min_lr_ratio = o.min_lr_ratio;
-  t.warmup_steps = o.warmup_steps;
-  t.total_steps = o.total_steps;
-  t.batch_size = o.batch_size;
-  t.grad_accumulation = o.grad_accumulation;
-  t.seed = o.seed;
   t.validate();
   return t;
+}
+
+mada_trainer_options to_c(const mada::TrainerOptions& t) {
+  mada_trainer_options o{};
+#define MADA_TO_C(c_field, cpp_field) o.c_field = t.cpp_field;
+  MADA_TRAINER_C_FIELDS(MADA_TO_C)
+#undef MADA_TO_C
+  o.optimizer = static_cast<mada_optimizer_kind>(t.optimizer.kind);
+  o.mode = static_cast<mada_mode>(t.optimizer.mode);
+  o.has_q0 = t.optimizer.q0.has_value();
+  o.q0 = mada::c_api::to_c(t.optimizer.q0.value_or(mada::adam_point()));
+  return o;
 }
 
 }  // namespace
@@ -110,7 +111,7 @@ mada_status mada_model_create(const mada_model_options* options, const mada_data
     require_non_null(dataset, "dataset");
     require_non_null(out, "out");
     auto handle = std::make_unique<mada_model>();
-    handle->model = build_model(*options, *dataset->dataset);
+    handle->model = mada::make_model(from_c(*options), *dataset->dataset);
     *out = handle.release();
   });
 }
@@ -128,22 +129,7 @@ mada_status mada_model_parameter_count(const mada_model* model, int64_t* out) no
 mada_status mada_trainer_options_default(mada_trainer_options* out) noexcept {
   return guarded_torch([&] {
     require_non_null(out, "out");
-    const mada::TrainerOptions t;
-    mada_trainer_options o{};
-    o.optimizer = static_cast<mada_optimizer_kind>(t.optimizer.kind);
-    o.lr = t.optimizer.lr;
-    o.min_lr_ratio = t.min_lr_ratio;
-    o.weight_decay = t.optimizer.weight_decay;
-    o.grad_clip = t.optimizer.grad_clip;
-    o.warmup_steps = t.warmup_steps;
-    o.total_steps = t.total_steps;
-    o.batch_size = t.batch_size;
-    o.grad_accumulation = t.grad_accumulation;
-    o.seed = t.seed;
-    o.has_q0 = 0;
-    o.q0 = mada::c_api::to_c(mada::adam_point());
-    o.mode = static_cast<mada_mode>(t.optimizer.mode);
-    *out = o;
+    *out = to_c(mada::TrainerOptions{});
   });
 }
 
@@ -155,7 +141,7 @@ mada_status mada_trainer_create(mada_model* model, const mada_dataset* dataset, 
     require_non_null(options, "options");
     require_non_null(out, "out");
     auto handle = std::make_unique<mada_trainer>();
-    handle->trainer = std::make_unique<mada::Trainer>(model->model, dataset->dataset, to_trainer_options(*options));
+    handle->trainer = std::make_unique<mada::Trainer>(model->model, dataset->dataset, from_c(*options));
     *out = handle.release();
   });
 }

@@ -1,5 +1,8 @@
 #include <mada/training/trainer.h>
 
+#include <mada/data/char_corpus.h>
+#include <mada/models/gpt.h>
+
 #include "../io/archive_io.h"
 
 #include <torch/nn/functional/loss.h>
@@ -51,6 +54,25 @@ void TrainerOptions::validate() const {
   require(grad_accumulation >= 1, "grad_accumulation must be >= 1");
 }
 
+namespace {
+
+// A GPT made for another corpus would fail only at its first step (an index out of range
+// deep in libtorch): its vocabulary must be the corpus's and its windows must fit.
+void check_fits(const Gpt& gpt, const Dataset& data) {
+  const auto* text = dynamic_cast<const CharCorpus*>(&data);
+  if (text == nullptr) return;  // another kind of text data: its own checks apply
+  const CharCorpus& corpus = *text;
+  if (gpt.options().vocab != corpus.classes())
+    fail(ErrorKind::InvalidArgument, "the GPT model has a vocabulary of " + std::to_string(gpt.options().vocab) +
+                                         " characters, the corpus " + std::to_string(corpus.classes()) +
+                                         ": make the model for this corpus");
+  if (gpt.options().context < corpus.context())
+    fail(ErrorKind::InvalidArgument, "the GPT model's context is " + std::to_string(gpt.options().context) +
+                                         " characters, the corpus's windows " + std::to_string(corpus.context()));
+}
+
+}  // namespace
+
 Trainer::Trainer(std::shared_ptr<Model> model, std::shared_ptr<const Dataset> dataset, TrainerOptions options)
     : model_(std::move(model)), dataset_(std::move(dataset)), options_(std::move(options)) {
   if (!model_ || !dataset_) fail(ErrorKind::InvalidArgument, "a trainer needs a model and a dataset");
@@ -58,6 +80,7 @@ Trainer::Trainer(std::shared_ptr<Model> model, std::shared_ptr<const Dataset> da
   const bool text_model = model_->kind() == "gpt";
   if (text_model != (dataset_->kind() == "text"))
     fail(ErrorKind::InvalidArgument, "a " + model_->kind() + " model cannot train on " + dataset_->kind() + " data");
+  if (const auto* gpt = dynamic_cast<const Gpt*>(model_.get())) check_fits(*gpt, *dataset_);
   schedule_ = CosineSchedule{options_.optimizer.lr, options_.optimizer.lr * options_.min_lr_ratio,
                              options_.warmup_steps, options_.total_steps};
   std::vector<torch::Tensor> decayed, plain;
