@@ -32,7 +32,7 @@ internal static unsafe partial class KernelMethods
 
     // mada_status mada_engine_create(const mada_options* options, mada_engine** out);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_engine_create(mada_options* options, nint* @out);
+    internal static partial mada_status mada_engine_create(mada_options* options, out EngineHandle @out);
 
     // void mada_engine_destroy(mada_engine* engine);
     [LibraryImport(LibraryName)]
@@ -40,79 +40,79 @@ internal static unsafe partial class KernelMethods
 
     // mada_status mada_engine_add_group(mada_engine* engine, const int64_t* numels, size_t count, mada_dtype dtype, double lr, double weight_decay);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_engine_add_group(nint engine, long* numels, nuint count, mada_dtype dtype, double lr, double weight_decay);
+    internal static partial mada_status mada_engine_add_group(EngineHandle engine, long* numels, nuint count, mada_dtype dtype, double lr, double weight_decay);
 
     // mada_status mada_engine_group_count(const mada_engine* engine, size_t* out);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_engine_group_count(nint engine, nuint* @out);
+    internal static partial mada_status mada_engine_group_count(EngineHandle engine, nuint* @out);
 
     // mada_status mada_engine_parameter_count(const mada_engine* engine, size_t* out);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_engine_parameter_count(nint engine, nuint* @out);
+    internal static partial mada_status mada_engine_parameter_count(EngineHandle engine, nuint* @out);
 
     // mada_status mada_engine_lr(const mada_engine* engine, size_t group, double* out);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_engine_lr(nint engine, nuint group, double* @out);
+    internal static partial mada_status mada_engine_lr(EngineHandle engine, nuint group, double* @out);
 
     // mada_status mada_engine_set_lr(mada_engine* engine, size_t group, double lr);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_engine_set_lr(nint engine, nuint group, double lr);
+    internal static partial mada_status mada_engine_set_lr(EngineHandle engine, nuint group, double lr);
 
     // mada_status mada_engine_weight_decay(const mada_engine* engine, size_t group, double* out);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_engine_weight_decay(nint engine, nuint group, double* @out);
+    internal static partial mada_status mada_engine_weight_decay(EngineHandle engine, nuint group, double* @out);
 
     // mada_status mada_engine_set_weight_decay(mada_engine* engine, size_t group, double weight_decay);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_engine_set_weight_decay(nint engine, nuint group, double weight_decay);
+    internal static partial mada_status mada_engine_set_weight_decay(EngineHandle engine, nuint group, double weight_decay);
 
     // mada_status mada_engine_set_threads(mada_engine* engine, int32_t threads);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_engine_set_threads(nint engine, int threads);
+    internal static partial mada_status mada_engine_set_threads(EngineHandle engine, int threads);
 
     // mada_status mada_engine_step(mada_engine* engine, void* const* params, const void* const* grads, size_t count);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_engine_step(nint engine, void** @params, void** grads, nuint count);
+    internal static partial mada_status mada_engine_step(EngineHandle engine, void** @params, void** grads, nuint count);
 
     // mada_status mada_engine_coefficients(const mada_engine* engine, mada_coefficients* out);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_engine_coefficients(nint engine, mada_coefficients* @out);
+    internal static partial mada_status mada_engine_coefficients(EngineHandle engine, mada_coefficients* @out);
 
     // mada_status mada_engine_set_coefficients(mada_engine* engine, const mada_coefficients* q);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_engine_set_coefficients(nint engine, mada_coefficients* q);
+    internal static partial mada_status mada_engine_set_coefficients(EngineHandle engine, mada_coefficients* q);
 
     // mada_status mada_engine_hypergradient(const mada_engine* engine, mada_coefficients* out);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_engine_hypergradient(nint engine, mada_coefficients* @out);
+    internal static partial mada_status mada_engine_hypergradient(EngineHandle engine, mada_coefficients* @out);
 
     // mada_status mada_engine_grad_norm(const mada_engine* engine, double* out);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_engine_grad_norm(nint engine, double* @out);
+    internal static partial mada_status mada_engine_grad_norm(EngineHandle engine, double* @out);
 
     // mada_status mada_engine_step_count(const mada_engine* engine, int64_t* out);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_engine_step_count(nint engine, long* @out);
+    internal static partial mada_status mada_engine_step_count(EngineHandle engine, long* @out);
 
     // mada_status mada_engine_skipped_steps(const mada_engine* engine, int64_t* out);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_engine_skipped_steps(nint engine, long* @out);
+    internal static partial mada_status mada_engine_skipped_steps(EngineHandle engine, long* @out);
 
     // mada_status mada_engine_save_buffer(const mada_engine* engine, uint8_t* buffer, size_t capacity, size_t* size);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_engine_save_buffer(nint engine, byte* buffer, nuint capacity, nuint* size);
+    internal static partial mada_status mada_engine_save_buffer(EngineHandle engine, byte* buffer, nuint capacity, nuint* size);
 
     // mada_status mada_engine_load_buffer(mada_engine* engine, const uint8_t* data, size_t size);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_engine_load_buffer(nint engine, byte* data, nuint size);
+    internal static partial mada_status mada_engine_load_buffer(EngineHandle engine, byte* data, nuint size);
 
     // mada_status mada_engine_save(const mada_engine* engine, const char* path);
-    [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_engine_save(nint engine, byte* path);
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial mada_status mada_engine_save(EngineHandle engine, string path);
 
     // mada_status mada_engine_load(mada_engine* engine, const char* path);
-    [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_engine_load(nint engine, byte* path);
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial mada_status mada_engine_load(EngineHandle engine, string path);
 }
 
 internal enum mada_status : uint

@@ -20,7 +20,7 @@ internal static unsafe partial class NativeMethods
 
     // mada_status mada_tensor_create(const float* data, size_t count, const int64_t* shape, size_t ndim, mada_tensor** out);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_tensor_create(float* data, nuint count, long* shape, nuint ndim, nint* @out);
+    internal static partial mada_status mada_tensor_create(float* data, nuint count, long* shape, nuint ndim, out TensorHandle @out);
 
     // void mada_tensor_destroy(mada_tensor* tensor);
     [LibraryImport(LibraryName)]
@@ -28,23 +28,23 @@ internal static unsafe partial class NativeMethods
 
     // mada_status mada_tensor_numel(const mada_tensor* tensor, size_t* out);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_tensor_numel(nint tensor, nuint* @out);
+    internal static partial mada_status mada_tensor_numel(TensorHandle tensor, nuint* @out);
 
     // mada_status mada_tensor_shape(const mada_tensor* tensor, int64_t* shape, size_t capacity, size_t* ndim);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_tensor_shape(nint tensor, long* shape, nuint capacity, nuint* ndim);
+    internal static partial mada_status mada_tensor_shape(TensorHandle tensor, long* shape, nuint capacity, nuint* ndim);
 
     // mada_status mada_tensor_read(const mada_tensor* tensor, float* data, size_t count);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_tensor_read(nint tensor, float* data, nuint count);
+    internal static partial mada_status mada_tensor_read(TensorHandle tensor, float* data, nuint count);
 
     // mada_status mada_tensor_write(mada_tensor* tensor, const float* data, size_t count);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_tensor_write(nint tensor, float* data, nuint count);
+    internal static partial mada_status mada_tensor_write(TensorHandle tensor, float* data, nuint count);
 
     // mada_status mada_optimizer_create(const mada_options* options, mada_optimizer** out);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_optimizer_create(mada_options* options, nint* @out);
+    internal static partial mada_status mada_optimizer_create(mada_options* options, out OptimizerHandle @out);
 
     // void mada_optimizer_destroy(mada_optimizer* optimizer);
     [LibraryImport(LibraryName)]
@@ -52,79 +52,79 @@ internal static unsafe partial class NativeMethods
 
     // mada_status mada_optimizer_add_group(mada_optimizer* optimizer, mada_tensor* const* params, size_t count, double lr, double weight_decay);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_optimizer_add_group(nint optimizer, nint* @params, nuint count, double lr, double weight_decay);
+    internal static partial mada_status mada_optimizer_add_group(OptimizerHandle optimizer, TensorPointer* @params, nuint count, double lr, double weight_decay);
 
     // mada_status mada_optimizer_group_count(const mada_optimizer* optimizer, size_t* out);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_optimizer_group_count(nint optimizer, nuint* @out);
+    internal static partial mada_status mada_optimizer_group_count(OptimizerHandle optimizer, nuint* @out);
 
     // mada_status mada_optimizer_parameter_count(const mada_optimizer* optimizer, size_t* out);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_optimizer_parameter_count(nint optimizer, nuint* @out);
+    internal static partial mada_status mada_optimizer_parameter_count(OptimizerHandle optimizer, nuint* @out);
 
     // mada_status mada_optimizer_lr(const mada_optimizer* optimizer, size_t group, double* out);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_optimizer_lr(nint optimizer, nuint group, double* @out);
+    internal static partial mada_status mada_optimizer_lr(OptimizerHandle optimizer, nuint group, double* @out);
 
     // mada_status mada_optimizer_set_lr(mada_optimizer* optimizer, size_t group, double lr);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_optimizer_set_lr(nint optimizer, nuint group, double lr);
+    internal static partial mada_status mada_optimizer_set_lr(OptimizerHandle optimizer, nuint group, double lr);
 
     // mada_status mada_optimizer_weight_decay(const mada_optimizer* optimizer, size_t group, double* out);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_optimizer_weight_decay(nint optimizer, nuint group, double* @out);
+    internal static partial mada_status mada_optimizer_weight_decay(OptimizerHandle optimizer, nuint group, double* @out);
 
     // mada_status mada_optimizer_set_weight_decay(mada_optimizer* optimizer, size_t group, double weight_decay);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_optimizer_set_weight_decay(nint optimizer, nuint group, double weight_decay);
+    internal static partial mada_status mada_optimizer_set_weight_decay(OptimizerHandle optimizer, nuint group, double weight_decay);
 
     // mada_status mada_optimizer_step(mada_optimizer* optimizer, mada_tensor* const* grads, size_t count);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_optimizer_step(nint optimizer, nint* grads, nuint count);
+    internal static partial mada_status mada_optimizer_step(OptimizerHandle optimizer, TensorPointer* grads, nuint count);
 
     // mada_status mada_optimizer_coefficients(const mada_optimizer* optimizer, mada_coefficients* out);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_optimizer_coefficients(nint optimizer, mada_coefficients* @out);
+    internal static partial mada_status mada_optimizer_coefficients(OptimizerHandle optimizer, mada_coefficients* @out);
 
     // mada_status mada_optimizer_hypergradient(const mada_optimizer* optimizer, mada_coefficients* out);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_optimizer_hypergradient(nint optimizer, mada_coefficients* @out);
+    internal static partial mada_status mada_optimizer_hypergradient(OptimizerHandle optimizer, mada_coefficients* @out);
 
     // mada_status mada_optimizer_step_count(const mada_optimizer* optimizer, int64_t* out);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_optimizer_step_count(nint optimizer, long* @out);
+    internal static partial mada_status mada_optimizer_step_count(OptimizerHandle optimizer, long* @out);
 
     // mada_status mada_optimizer_skipped_steps(const mada_optimizer* optimizer, int64_t* out);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_optimizer_skipped_steps(nint optimizer, long* @out);
+    internal static partial mada_status mada_optimizer_skipped_steps(OptimizerHandle optimizer, long* @out);
 
     // mada_status mada_optimizer_grad_norm(const mada_optimizer* optimizer, double* out);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_optimizer_grad_norm(nint optimizer, double* @out);
+    internal static partial mada_status mada_optimizer_grad_norm(OptimizerHandle optimizer, double* @out);
 
     // mada_status mada_optimizer_save(const mada_optimizer* optimizer, const char* path);
-    [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_optimizer_save(nint optimizer, byte* path);
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial mada_status mada_optimizer_save(OptimizerHandle optimizer, string path);
 
     // mada_status mada_optimizer_load(mada_optimizer* optimizer, const char* path);
-    [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_optimizer_load(nint optimizer, byte* path);
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial mada_status mada_optimizer_load(OptimizerHandle optimizer, string path);
 
     // mada_status mada_optimizer_save_buffer(const mada_optimizer* optimizer, uint8_t* buffer, size_t capacity, size_t* size);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_optimizer_save_buffer(nint optimizer, byte* buffer, nuint capacity, nuint* size);
+    internal static partial mada_status mada_optimizer_save_buffer(OptimizerHandle optimizer, byte* buffer, nuint capacity, nuint* size);
 
     // mada_status mada_optimizer_load_buffer(mada_optimizer* optimizer, const uint8_t* data, size_t size);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_optimizer_load_buffer(nint optimizer, byte* data, nuint size);
+    internal static partial mada_status mada_optimizer_load_buffer(OptimizerHandle optimizer, byte* data, nuint size);
 
     // mada_status mada_dataset_create_fashion_mnist(const char* directory, int64_t train_limit, mada_dataset** out);
-    [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_dataset_create_fashion_mnist(byte* directory, long train_limit, nint* @out);
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial mada_status mada_dataset_create_fashion_mnist(string directory, long train_limit, out DatasetHandle @out);
 
     // mada_status mada_dataset_create_text(const char* path, int64_t context, double validation_fraction, mada_dataset** out);
-    [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_dataset_create_text(byte* path, long context, double validation_fraction, nint* @out);
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial mada_status mada_dataset_create_text(string path, long context, double validation_fraction, out DatasetHandle @out);
 
     // void mada_dataset_destroy(mada_dataset* dataset);
     [LibraryImport(LibraryName)]
@@ -132,11 +132,11 @@ internal static unsafe partial class NativeMethods
 
     // mada_status mada_dataset_describe(const mada_dataset* dataset, mada_dataset_info* out);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_dataset_describe(nint dataset, mada_dataset_info* @out);
+    internal static partial mada_status mada_dataset_describe(DatasetHandle dataset, mada_dataset_info* @out);
 
     // mada_status mada_model_create(const mada_model_options* options, const mada_dataset* dataset, mada_model** out);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_model_create(mada_model_options* options, nint dataset, nint* @out);
+    internal static partial mada_status mada_model_create(mada_model_options* options, DatasetHandle dataset, out ModelHandle @out);
 
     // void mada_model_destroy(mada_model* model);
     [LibraryImport(LibraryName)]
@@ -144,7 +144,7 @@ internal static unsafe partial class NativeMethods
 
     // mada_status mada_model_parameter_count(const mada_model* model, int64_t* out);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_model_parameter_count(nint model, long* @out);
+    internal static partial mada_status mada_model_parameter_count(ModelHandle model, long* @out);
 
     // mada_status mada_trainer_options_default(mada_trainer_options* out);
     [LibraryImport(LibraryName)]
@@ -152,7 +152,7 @@ internal static unsafe partial class NativeMethods
 
     // mada_status mada_trainer_create(mada_model* model, const mada_dataset* dataset, const mada_trainer_options* options, mada_trainer** out);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_trainer_create(nint model, nint dataset, mada_trainer_options* options, nint* @out);
+    internal static partial mada_status mada_trainer_create(ModelHandle model, DatasetHandle dataset, mada_trainer_options* options, out TrainerHandle @out);
 
     // void mada_trainer_destroy(mada_trainer* trainer);
     [LibraryImport(LibraryName)]
@@ -160,23 +160,23 @@ internal static unsafe partial class NativeMethods
 
     // mada_status mada_trainer_step(mada_trainer* trainer, mada_step_metrics* out);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_trainer_step(nint trainer, mada_step_metrics* @out);
+    internal static partial mada_status mada_trainer_step(TrainerHandle trainer, mada_step_metrics* @out);
 
     // mada_status mada_trainer_step_count(const mada_trainer* trainer, int64_t* out);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_trainer_step_count(nint trainer, long* @out);
+    internal static partial mada_status mada_trainer_step_count(TrainerHandle trainer, long* @out);
 
     // mada_status mada_trainer_evaluate(mada_trainer* trainer, int64_t max_batches, mada_eval_metrics* out);
     [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_trainer_evaluate(nint trainer, long max_batches, mada_eval_metrics* @out);
+    internal static partial mada_status mada_trainer_evaluate(TrainerHandle trainer, long max_batches, mada_eval_metrics* @out);
 
     // mada_status mada_trainer_save(const mada_trainer* trainer, const char* path);
-    [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_trainer_save(nint trainer, byte* path);
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial mada_status mada_trainer_save(TrainerHandle trainer, string path);
 
     // mada_status mada_trainer_load(mada_trainer* trainer, const char* path);
-    [LibraryImport(LibraryName)]
-    internal static partial mada_status mada_trainer_load(nint trainer, byte* path);
+    [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial mada_status mada_trainer_load(TrainerHandle trainer, string path);
 }
 
 internal enum mada_optimizer_kind : uint

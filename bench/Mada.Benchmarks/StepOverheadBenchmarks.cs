@@ -26,11 +26,11 @@ public unsafe class StepOverheadBenchmarks
     private readonly Tensor?[] noGradients = [null];
     private Tensor[] fiftyGradients = []; // as many tensors as the ~10M list of StepBenchmarks
 
-    private nint rawOptimizer;
-    private nint rawParameter;
-    private nint rawGradient;
-    private nint* rawGradients; // the C array of gradient pointers, outside the GC heap
-    private nint* rawNoGradients; // { NULL }
+    private OptimizerHandle? rawOptimizer;
+    private TensorHandle? rawParameter;
+    private TensorHandle? rawGradient;
+    private TensorPointer* rawGradients; // the C array of gradient pointers, outside the GC heap
+    private TensorPointer* rawNoGradients; // { NULL }
 
     [GlobalSetup]
     public void Setup()
@@ -48,23 +48,20 @@ public unsafe class StepOverheadBenchmarks
         var native = options.ToNative();
         float value = 0.5f, grad = 0.01f;
         long shape = 1;
-        nint p, g, o;
-        Check(NativeMethods.mada_tensor_create(&value, 1, &shape, 1, &p));
-        rawParameter = p;
-        Check(NativeMethods.mada_tensor_create(&grad, 1, &shape, 1, &g));
-        rawGradient = g;
-        Check(NativeMethods.mada_optimizer_create(&native, &o));
-        rawOptimizer = o;
-        Check(NativeMethods.mada_optimizer_add_group(rawOptimizer, &p, 1, options.Lr, options.WeightDecay));
-        rawGradients = (nint*)System.Runtime.InteropServices.NativeMemory.Alloc((nuint)sizeof(nint));
-        rawGradients[0] = rawGradient;
-        rawNoGradients = (nint*)System.Runtime.InteropServices.NativeMemory.AllocZeroed((nuint)sizeof(nint));
+        Check(NativeMethods.mada_tensor_create(&value, 1, &shape, 1, out rawParameter));
+        Check(NativeMethods.mada_tensor_create(&grad, 1, &shape, 1, out rawGradient));
+        Check(NativeMethods.mada_optimizer_create(&native, out rawOptimizer));
+        var parameterPointer = new TensorPointer(rawParameter.DangerousGetHandle());
+        Check(NativeMethods.mada_optimizer_add_group(rawOptimizer, &parameterPointer, 1, options.Lr, options.WeightDecay));
+        rawGradients = (TensorPointer*)System.Runtime.InteropServices.NativeMemory.Alloc((nuint)sizeof(TensorPointer));
+        rawGradients[0] = new TensorPointer(rawGradient.DangerousGetHandle());
+        rawNoGradients = (TensorPointer*)System.Runtime.InteropServices.NativeMemory.AllocZeroed((nuint)sizeof(TensorPointer));
 
         // State allocated, allocator primed, ArrayPool buckets filled: as bench/native does.
         for (int i = 0; i < 3; i++)
         {
             optimizer.Step(gradients);
-            Check(NativeMethods.mada_optimizer_step(rawOptimizer, rawGradients, 1));
+            Check(NativeMethods.mada_optimizer_step(rawOptimizer!, rawGradients, 1));
         }
     }
 
@@ -75,9 +72,9 @@ public unsafe class StepOverheadBenchmarks
         parameter?.Dispose();
         ParameterList.Dispose(gradients);
         ParameterList.Dispose(fiftyGradients);
-        NativeMethods.mada_optimizer_destroy(rawOptimizer);
-        NativeMethods.mada_tensor_destroy(rawParameter);
-        NativeMethods.mada_tensor_destroy(rawGradient);
+        rawOptimizer?.Dispose();
+        rawParameter?.Dispose();
+        rawGradient?.Dispose();
         System.Runtime.InteropServices.NativeMemory.Free(rawGradients);
         System.Runtime.InteropServices.NativeMemory.Free(rawNoGradients);
     }
@@ -86,11 +83,11 @@ public unsafe class StepOverheadBenchmarks
     [Benchmark(Description = "P/Invoke floor: mada_abi_version")]
     public uint AbiVersion() => NativeMethods.mada_abi_version();
 
-    /// <summary>The generated import, called directly: what the step costs with no façade.</summary>
+    /// <summary>The generated import, called directly: what the step costs with no façade (LibraryImport still references the handle).</summary>
     [Benchmark(Baseline = true, Description = "raw mada_optimizer_step, 1 element")]
-    public int RawStep() => (int)NativeMethods.mada_optimizer_step(rawOptimizer, rawGradients, 1);
+    public int RawStep() => (int)NativeMethods.mada_optimizer_step(rawOptimizer!, rawGradients, 1);
 
-    /// <summary>The façade: handle leases, the pointer array, the status check.</summary>
+    /// <summary>The façade: the tensors' references, the pointer array, the status check.</summary>
     [Benchmark(Description = "MadaOptimizer.Step, 1 element")]
     public void FacadeStep() => optimizer!.Step(gradients);
 
@@ -99,16 +96,16 @@ public unsafe class StepOverheadBenchmarks
     // difference between these two is again the façade's overhead.
 
     [Benchmark(Description = "raw mada_optimizer_step, null gradient")]
-    public int RawStepNoGradient() => (int)NativeMethods.mada_optimizer_step(rawOptimizer, rawNoGradients, 1);
+    public int RawStepNoGradient() => (int)NativeMethods.mada_optimizer_step(rawOptimizer!, rawNoGradients, 1);
 
     [Benchmark(Description = "MadaOptimizer.Step, null gradient")]
     public void FacadeStepNoGradient() => optimizer!.Step(noGradients);
 
     /// <summary>
-    /// The managed work of <see cref="MadaOptimizer.Step"/> alone: the same handle lease, the same
-    /// <see cref="TensorListLease"/> of the gradients, the same status check, around a native call
-    /// that does next to nothing (mada_tensor_numel on the first pointer) in place of the step.
-    /// Mirrors the body of MadaOptimizer.Step; keep the two alike.
+    /// The managed work of <see cref="MadaOptimizer.Step"/> alone: the same <see cref="TensorListLease"/>
+    /// of the gradients, the same handle marshalling and status check, around a native call that
+    /// does next to nothing (mada_tensor_numel, on the parameter's handle in place of the
+    /// optimizer's) in place of the step. Mirrors OptimizerHandle.Step; keep the two alike.
     /// </summary>
     [Benchmark(Description = "Step's managed work, 1 tensor (native call: mada_tensor_numel)")]
     public nuint FacadeManagedWork() => ManagedWork(gradients);
@@ -119,13 +116,12 @@ public unsafe class StepOverheadBenchmarks
 
     private nuint ManagedWork(IReadOnlyList<Tensor?> grads)
     {
-        using var lease = parameter!.Handle.Lease(); // stands in for the optimizer's handle
         using var tensors = new TensorListLease(grads, allowNull: true, nameof(grads));
-        fixed (nint* pointers = tensors.Pointers)
+        fixed (TensorPointer* pointers = tensors.Pointers)
         {
             nuint count;
-            Ensure.Ok(NativeMethods.mada_tensor_numel(pointers[0], &count));
-            return count;
+            Ensure.Ok(NativeMethods.mada_tensor_numel(parameter!.Handle, &count));
+            return pointers[0].Value == 0 ? 0 : count;
         }
     }
 

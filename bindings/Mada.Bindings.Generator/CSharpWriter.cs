@@ -57,7 +57,10 @@ internal sealed class CSharpWriter
         {
             Line();
             Line($"// {function.CSignature}");
-            Line("[LibraryImport(LibraryName)]");
+            // const char* parameters are strings: NUL-terminated UTF-8, converted by the marshaller.
+            Line(function.Parameters.Any(p => p.CSharpType == "string")
+                ? "[LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]"
+                : "[LibraryImport(LibraryName)]");
             string parameters = string.Join(
                 ", ", function.Parameters.Select(p => $"{p.CSharpType} {CSharpNames.Escape(p.Name)}"));
             Line($"internal static partial {function.ReturnType} {function.Name}({parameters});");

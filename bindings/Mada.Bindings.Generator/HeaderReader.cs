@@ -8,7 +8,7 @@ namespace Mada.Bindings.Generator;
 /// Walks a parsed header and collects the library's declarations: those spelled in the header
 /// itself (not in what it includes) whose names start with the prefix. Typedefs are not
 /// emitted on their own: a typedef of an enum or struct maps to the tag's name, and a typedef
-/// of an opaque struct is only ever used as a pointer, which maps to <c>nint</c>.
+/// of an opaque struct is only ever used as a pointer, a handle (see <see cref="TypeMapper"/>).
 /// </summary>
 internal sealed partial class HeaderReader
 {
@@ -209,6 +209,8 @@ internal sealed partial class HeaderReader
         }
 
         var resultType = LibClang.clang_getCursorResultType(cursor);
+        // Called from a SafeHandle's ReleaseHandle, when the handle can no longer be marshalled.
+        bool destroysItsHandle = name.EndsWith("_destroy", StringComparison.Ordinal);
         int count = LibClang.clang_Cursor_getNumArguments(cursor);
         var parameters = new List<NativeParameter>(count);
         var cParameters = new List<string>(count);
@@ -221,7 +223,7 @@ internal sealed partial class HeaderReader
                 argumentName = $"arg{i}";
             }
             var argumentType = LibClang.clang_getCursorType(argument);
-            parameters.Add(new NativeParameter(argumentName, types.ToCSharp(argumentType, $"{where}({argumentName})")));
+            parameters.Add(new NativeParameter(argumentName, types.Parameter(argumentType, $"{where}({argumentName})", handleAsPointer: destroysItsHandle)));
             cParameters.Add(CTypes.Declaration(argumentType.Spelling(), argumentName));
         }
 

@@ -225,12 +225,12 @@ public sealed class MadaTorchOptimizer : torch.optim.Optimizer
             double decay = options.WeightDecay ?? engine.Options.WeightDecay;
             if (lr != group.Lr)
             {
-                engine.SetLr(g, lr);
+                engine.ParamGroups[g].LearningRate = lr;
                 group.Lr = lr;
             }
             if (decay != group.WeightDecay)
             {
-                engine.SetWeightDecay(g, decay);
+                engine.ParamGroups[g].WeightDecay = decay;
                 group.WeightDecay = decay;
             }
         }
@@ -241,8 +241,9 @@ public sealed class MadaTorchOptimizer : torch.optim.Optimizer
         for (int g = 0; g < groups.Count; g++)
         {
             var group = groups[g];
-            group.Lr = engine.GetLr(g);
-            group.WeightDecay = engine.GetWeightDecay(g);
+            var native = engine.ParamGroups[g];
+            group.Lr = native.LearningRate;
+            group.WeightDecay = native.WeightDecay;
             group.Source.Options.LearningRate = group.Lr;
             group.Source.Options.WeightDecay = group.WeightDecay;
         }

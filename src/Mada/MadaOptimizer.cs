@@ -8,7 +8,7 @@ namespace Mada;
 /// parameter. A failed call changes nothing. Not thread-safe: use one optimizer from one thread
 /// at a time.
 /// </summary>
-public sealed unsafe class MadaOptimizer : IDisposable
+public sealed class MadaOptimizer : IDisposable
 {
     private readonly OptimizerHandle handle;
 
@@ -17,85 +17,53 @@ public sealed unsafe class MadaOptimizer : IDisposable
     public MadaOptimizer(MadaOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var native = options.ToNative();
-        nint pointer;
-        Ensure.Ok(NativeMethods.mada_optimizer_create(&native, &pointer));
-        handle = new OptimizerHandle(pointer);
+        handle = OptimizerHandle.Create(options);
         Options = options;
+        ParamGroups = new ParamGroupCollection(this, handle);
+    }
+
+    /// <summary>An optimizer of one group, <paramref name="parameters"/>, with the options' lr and weight decay.</summary>
+    /// <exception cref="ArgumentException">An option or a parameter is invalid; the message says which.</exception>
+    public MadaOptimizer(MadaOptions options, IReadOnlyList<Tensor> parameters)
+        : this(options)
+    {
+        try
+        {
+            AddGroup(parameters);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
     }
 
     /// <summary>The options the optimizer was created with.</summary>
     public MadaOptions Options { get; }
 
+    /// <summary>The parameter groups, whose learning rate and weight decay a scheduler may set between steps.</summary>
+    public ParamGroupCollection ParamGroups { get; }
+
     /// <summary>Number of parameter groups.</summary>
-    public int GroupCount
-    {
-        get
-        {
-            using var lease = Lease();
-            return checked((int)lease.Read<nuint>(&NativeMethods.mada_optimizer_group_count));
-        }
-    }
+    public int GroupCount => Handle.GroupCount;
 
     /// <summary>Number of parameter tensors over all groups; <see cref="Step"/> takes this many gradients.</summary>
-    public int ParameterCount
-    {
-        get
-        {
-            using var lease = Lease();
-            return checked((int)lease.Read<nuint>(&NativeMethods.mada_optimizer_parameter_count));
-        }
-    }
+    public int ParameterCount => Handle.ParameterCount;
 
     /// <summary>The coefficients the last update used (before the first: the initial ones).</summary>
-    public Coefficients Coefficients
-    {
-        get
-        {
-            using var lease = Lease();
-            return Coefficients.FromNative(lease.Read<mada_coefficients>(&NativeMethods.mada_optimizer_coefficients));
-        }
-    }
+    public Coefficients Coefficients => Handle.Coefficients;
 
     /// <summary>The last hypergradient, before clipping (zeros before the second update).</summary>
-    public Coefficients Hypergradient
-    {
-        get
-        {
-            using var lease = Lease();
-            return Coefficients.FromNative(lease.Read<mada_coefficients>(&NativeMethods.mada_optimizer_hypergradient));
-        }
-    }
+    public Coefficients Hypergradient => Handle.Hypergradient;
 
     /// <summary>Updates done so far.</summary>
-    public long StepCount
-    {
-        get
-        {
-            using var lease = Lease();
-            return lease.Read<long>(&NativeMethods.mada_optimizer_step_count);
-        }
-    }
+    public long StepCount => Handle.StepCount;
 
     /// <summary>Steps skipped for non-finite gradients under <see cref="NonFinitePolicy.Skip"/>.</summary>
-    public long SkippedSteps
-    {
-        get
-        {
-            using var lease = Lease();
-            return lease.Read<long>(&NativeMethods.mada_optimizer_skipped_steps);
-        }
-    }
+    public long SkippedSteps => Handle.SkippedSteps;
 
     /// <summary>Global L2 norm of the last update's gradient, before clipping.</summary>
-    public double GradNorm
-    {
-        get
-        {
-            using var lease = Lease();
-            return lease.Read<double>(&NativeMethods.mada_optimizer_grad_norm);
-        }
-    }
+    public double GradNorm => Handle.GradNorm;
 
     /// <summary>Adds a parameter group with the options' default lr and weight decay.</summary>
     public void AddGroup(IReadOnlyList<Tensor> parameters) => AddGroup(parameters, Options.Lr, Options.WeightDecay);
@@ -104,36 +72,8 @@ public sealed unsafe class MadaOptimizer : IDisposable
     /// Adds a parameter group with its own lr and decoupled weight decay. The optimizer keeps its
     /// own reference to each tensor, so disposing them afterwards is allowed.
     /// </summary>
-    public void AddGroup(IReadOnlyList<Tensor> parameters, double lr, double weightDecay)
-    {
-        using var lease = Lease();
-        using var tensors = new TensorListLease(parameters, allowNull: false, nameof(parameters));
-        fixed (nint* pointers = tensors.Pointers)
-        {
-            Ensure.Ok(NativeMethods.mada_optimizer_add_group(
-                lease.Pointer, pointers, (nuint)tensors.Pointers.Length, lr, weightDecay));
-        }
-    }
-
-    /// <summary>The learning rate of a group.</summary>
-    public double GetLr(int group)
-    {
-        using var lease = Lease();
-        double lr;
-        Ensure.OkInRange(NativeMethods.mada_optimizer_lr(lease.Pointer, GroupIndex(group), &lr), nameof(group));
-        return lr;
-    }
-
-    /// <summary>Sets the learning rate of a group for the next steps (a schedule).</summary>
-    public void SetLr(int group, double lr)
-    {
-        using var lease = Lease();
-        // The status cannot say which argument was bad: ask about the group first, so an unknown
-        // group is out of range and a bad lr a plain argument error, each with the library's message.
-        double current;
-        Ensure.OkInRange(NativeMethods.mada_optimizer_lr(lease.Pointer, GroupIndex(group), &current), nameof(group));
-        Ensure.Ok(NativeMethods.mada_optimizer_set_lr(lease.Pointer, GroupIndex(group), lr));
-    }
+    public void AddGroup(IReadOnlyList<Tensor> parameters, double lr, double weightDecay) =>
+        Handle.AddGroup(parameters, lr, weightDecay);
 
     /// <summary>
     /// One update. <paramref name="gradients"/>[i] is the gradient of parameter i in the order
@@ -141,57 +81,33 @@ public sealed unsafe class MadaOptimizer : IDisposable
     /// </summary>
     /// <exception cref="ArgumentException">Wrong count or shape.</exception>
     /// <exception cref="NonFiniteGradientException">A gradient holds NaN or infinity and the policy is <see cref="NonFinitePolicy.Error"/>.</exception>
-    public void Step(IReadOnlyList<Tensor?> gradients)
-    {
-        using var lease = Lease();
-        using var tensors = new TensorListLease(gradients, allowNull: true, nameof(gradients));
-        fixed (nint* pointers = tensors.Pointers)
-        {
-            Ensure.Ok(NativeMethods.mada_optimizer_step(lease.Pointer, pointers, (nuint)tensors.Pointers.Length));
-        }
-    }
+    public void Step(IReadOnlyList<Tensor?> gradients) => Handle.Step(gradients);
 
     /// <summary>Writes a checkpoint (coefficients, step count, all state) to a file, atomically.</summary>
     /// <exception cref="IOException">The file could not be written.</exception>
-    public void Save(string path)
-    {
-        using var lease = Lease();
-        lease.CallWithPath(&NativeMethods.mada_optimizer_save, path, nameof(path));
-    }
+    public void Save(string path) => Handle.Save(path);
 
     /// <summary>Restores a checkpoint written by <see cref="Save"/>; checked whole before anything changes.</summary>
     /// <exception cref="IOException">The file could not be read.</exception>
     /// <exception cref="CheckpointException">The file is corrupt or belongs to another model or mode.</exception>
-    public void Load(string path)
-    {
-        using var lease = Lease();
-        lease.CallWithPath(&NativeMethods.mada_optimizer_load, path, nameof(path));
-    }
+    public void Load(string path) => Handle.Load(path);
 
     /// <summary>The checkpoint <see cref="Save"/> would write, in memory.</summary>
-    public byte[] SaveToBytes()
-    {
-        using var lease = Lease();
-        return lease.ReadBytes(&NativeMethods.mada_optimizer_save_buffer);
-    }
+    public byte[] SaveToBytes() => Handle.SaveToBytes();
 
     /// <summary>Restores a checkpoint made by <see cref="SaveToBytes"/>; checked whole before anything changes.</summary>
     /// <exception cref="CheckpointException">The data is corrupt or belongs to another model or mode.</exception>
-    public void LoadFromBytes(ReadOnlySpan<byte> checkpoint)
-    {
-        using var lease = Lease();
-        lease.CallWithBytes(&NativeMethods.mada_optimizer_load_buffer, checkpoint);
-    }
+    public void LoadFromBytes(ReadOnlySpan<byte> checkpoint) => Handle.LoadFromBytes(checkpoint);
 
     /// <summary>Destroys the native optimizer; the parameter tensors stay valid.</summary>
     public void Dispose() => handle.Dispose();
 
-    private HandleLease Lease()
+    private OptimizerHandle Handle
     {
-        ObjectDisposedException.ThrowIf(handle.IsDisposed, this);
-        return handle.Lease();
+        get
+        {
+            ObjectDisposedException.ThrowIf(handle.IsDisposed, this);
+            return handle;
+        }
     }
-
-    // A negative index wraps to a huge one, which the library rejects with its own message.
-    private static nuint GroupIndex(int group) => unchecked((nuint)group);
 }

@@ -82,18 +82,9 @@ public sealed record MadaOptions
 
     /// <summary>Checks every field with the native rules.</summary>
     /// <exception cref="ArgumentException">A field is out of range; the message names it.</exception>
-    public unsafe void Validate()
-    {
-        var native = ToNative();
-        Ensure.Ok(KernelMethods.mada_options_validate(&native));
-    }
+    public void Validate() => NativeOptions.Validate(ToNative());
 
-    private static unsafe MadaOptions FromPreset(mada_preset preset)
-    {
-        mada_options native;
-        Ensure.Ok(KernelMethods.mada_options_preset(preset, &native));
-        return FromNative(native);
-    }
+    private static MadaOptions FromPreset(mada_preset preset) => FromNative(NativeOptions.Preset(preset));
 
     internal static MadaOptions FromNative(in mada_options native) => new()
     {

@@ -7,7 +7,7 @@ namespace Mada;
 /// spans. An optimizer that was given the tensor updates it in place, so <see cref="Read"/>
 /// after a step sees the new values.
 /// </summary>
-public sealed unsafe class Tensor : IDisposable
+public sealed class Tensor : IDisposable
 {
     private readonly TensorHandle handle;
 
@@ -17,21 +17,7 @@ public sealed unsafe class Tensor : IDisposable
     public Tensor(ReadOnlySpan<float> data, ReadOnlySpan<long> shape)
     {
         // The library checks data.Length against the shape (and the shape itself) and says what is wrong.
-        long scalarShape = 0;
-        float emptyData = 0;
-        nint pointer;
-        fixed (float* values = data)
-        fixed (long* dimensions = shape)
-        {
-            // Never hand the library NULL for an empty span (a scalar's shape, a tensor with no elements).
-            Ensure.Ok(NativeMethods.mada_tensor_create(
-                data.IsEmpty ? &emptyData : values,
-                (nuint)data.Length,
-                shape.IsEmpty ? &scalarShape : dimensions,
-                (nuint)shape.Length,
-                &pointer));
-        }
-        handle = new TensorHandle(pointer);
+        handle = TensorHandle.Create(data, shape);
     }
 
     /// <summary>A one-dimensional tensor holding a copy of <paramref name="data"/>.</summary>
@@ -41,37 +27,10 @@ public sealed unsafe class Tensor : IDisposable
     }
 
     /// <summary>Number of elements.</summary>
-    public long Numel
-    {
-        get
-        {
-            using var lease = Handle.Lease();
-            nuint count;
-            Ensure.Ok(NativeMethods.mada_tensor_numel(lease.Pointer, &count));
-            return checked((long)count);
-        }
-    }
+    public long Numel => Handle.Numel;
 
     /// <summary>The dimensions, as the library reports them (empty for a scalar).</summary>
-    public IReadOnlyList<long> Shape
-    {
-        get
-        {
-            using var lease = Handle.Lease();
-            nuint rank;
-            var status = NativeMethods.mada_tensor_shape(lease.Pointer, null, 0, &rank);
-            if (status != mada_status.MADA_ERROR_BUFFER_TOO_SMALL)
-            {
-                Ensure.Ok(status);
-            }
-            long[] shape = new long[(int)rank];
-            fixed (long* dimensions = shape)
-            {
-                Ensure.Ok(NativeMethods.mada_tensor_shape(lease.Pointer, dimensions, rank, &rank));
-            }
-            return shape;
-        }
-    }
+    public IReadOnlyList<long> Shape => Handle.Shape();
 
     internal TensorHandle Handle
     {
@@ -83,24 +42,10 @@ public sealed unsafe class Tensor : IDisposable
     }
 
     /// <summary>Copies the values into <paramref name="destination"/>, whose length must equal <see cref="Numel"/>.</summary>
-    public void Read(Span<float> destination)
-    {
-        using var lease = Handle.Lease();
-        fixed (float* values = destination)
-        {
-            Ensure.Ok(NativeMethods.mada_tensor_read(lease.Pointer, values, (nuint)destination.Length));
-        }
-    }
+    public void Read(Span<float> destination) => Handle.Read(destination);
 
     /// <summary>Overwrites the values from <paramref name="source"/>, whose length must equal <see cref="Numel"/>.</summary>
-    public void Write(ReadOnlySpan<float> source)
-    {
-        using var lease = Handle.Lease();
-        fixed (float* values = source)
-        {
-            Ensure.Ok(NativeMethods.mada_tensor_write(lease.Pointer, values, (nuint)source.Length));
-        }
-    }
+    public void Write(ReadOnlySpan<float> source) => Handle.Write(source);
 
     /// <summary>A copy of the values.</summary>
     public float[] ToArray()

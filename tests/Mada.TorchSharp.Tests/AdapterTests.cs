@@ -139,7 +139,7 @@ public sealed class AdapterTests
     {
         for (int group = 0; group < run.Parameters.Count; group++)
         {
-            run.Engine.SetLr(group, run.File.Steps[t - 1].Lr);
+            run.Engine.ParamGroups[group].LearningRate = run.File.Steps[t - 1].Lr;
         }
         var gradients = run.ComputeGradients(t);
         var parameters = run.Parameters.Select(p => new Memory<float>(p)).ToArray();

@@ -120,6 +120,9 @@ internal static unsafe partial class LibClang
     public static partial uint clang_isFunctionTypeVariadic(CXType type);
 
     [LibraryImport(Library)]
+    public static partial uint clang_isConstQualifiedType(CXType type);
+
+    [LibraryImport(Library)]
     public static partial byte* clang_getCString(CXString text);
 
     [LibraryImport(Library)]

@@ -18,6 +18,24 @@ internal static class Ensure
         }
     }
 
+    /// <summary>
+    /// Checks a create call, <c>Ensure.Created(mada_x_create(..., out var created), created)</c>:
+    /// on success the handle it filled is counted as alive (<see cref="HandleCensus"/>) and
+    /// returned; on failure the call left it empty, and it is disposed before the exception.
+    /// </summary>
+    public static THandle Created<THandle>(mada_status status, THandle handle)
+        where THandle : MadaHandle
+    {
+        if (status != mada_status.MADA_OK)
+        {
+            var exception = ToException(status, LastError.Read(), outOfRangeParameter: null);
+            handle.Dispose();
+            throw exception;
+        }
+        handle.Count();
+        return handle;
+    }
+
     /// <summary>As <see cref="Ok"/>, but an invalid argument is reported as an out-of-range <paramref name="parameter"/>.</summary>
     public static void OkInRange(mada_status status, string parameter)
     {

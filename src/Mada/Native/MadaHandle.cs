@@ -4,51 +4,124 @@ namespace Mada.Native;
 
 /// <summary>
 /// Owns one native object and destroys it exactly once: on Dispose, or from the finalizer when
-/// its owner was never disposed. <see cref="LiveCount"/> counts the handles not yet destroyed,
-/// so tests can find leaks.
+/// its owner was never disposed. Each kind of object has its own subclass, which the generated
+/// imports take (so a wrong handle does not compile) and which holds the checked calls on it.
+/// LibraryImport references the handle for the duration of each call, so a concurrent Dispose or
+/// the finalizer cannot destroy the object under it, and creates the handle of a create
+/// function's <c>out</c> parameter empty (hence the public parameterless constructors) and fills
+/// it; <see cref="Ensure.Created"/> then counts it in <see cref="HandleCensus"/>, which tells
+/// tests what leaked.
 /// </summary>
 internal abstract class MadaHandle : SafeHandle
 {
-    private static long live;
     private volatile bool disposed;
+    private bool counted;
 
-    protected MadaHandle(nint pointer)
+    protected MadaHandle()
         : base(invalidHandleValue: 0, ownsHandle: true)
     {
-        SetHandle(pointer);
-        if (pointer != 0)
-        {
-            Interlocked.Increment(ref live);
-        }
     }
-
-    /// <summary>Native objects created and not yet destroyed, over all handle types.</summary>
-    public static long LiveCount => Interlocked.Read(ref live);
 
     public override bool IsInvalid => handle == 0;
 
     /// <summary>
     /// True once Dispose was called. <see cref="SafeHandle.IsClosed"/> turns true only when the
-    /// last reference goes, which a lease or a child handle (a trainer's model) can delay.
+    /// last reference goes, which a call in flight or a child handle (a trainer's model) can delay.
     /// </summary>
     public bool IsDisposed => disposed || IsClosed;
 
-    /// <summary>Keeps the handle from being released until the lease is disposed; use around each native call.</summary>
-    public HandleLease Lease() => new(this);
+    /// <summary>Counts the object a create call just made; <see cref="Ensure.Created"/> calls it once.</summary>
+    internal void Count()
+    {
+        counted = true;
+        HandleCensus.Created(GetType());
+    }
 
     protected override void Dispose(bool disposing)
     {
-        disposed = true;
+        // disposing is false on the finalizer's call: then nobody disposed this handle.
+        if (disposing)
+        {
+            disposed = true;
+        }
         base.Dispose(disposing);
     }
 
     protected sealed override bool ReleaseHandle()
     {
         Destroy(handle);
-        Interlocked.Decrement(ref live);
+        if (counted)
+        {
+            HandleCensus.Destroyed(GetType(), byFinalizer: !disposed);
+        }
         return true;
     }
 
     /// <summary>The native destroy function of this kind of object.</summary>
     protected abstract void Destroy(nint pointer);
+}
+
+/// <summary>
+/// A handle of one kind, <typeparamref name="TSelf"/>, with the call shapes its checked calls
+/// share; the generated imports take <typeparamref name="TSelf"/> itself, so these helpers take
+/// the import's address (<c>Read&lt;long&gt;(&amp;NativeMethods.mada_optimizer_step_count)</c>).
+/// </summary>
+internal abstract unsafe class MadaHandle<TSelf> : MadaHandle
+    where TSelf : MadaHandle<TSelf>
+{
+    private TSelf Self => (TSelf)this;
+
+    /// <summary>Reads one value through a native getter of the form <c>status f(handle, T* out)</c>.</summary>
+    protected T Read<T>(delegate*<TSelf, T*, mada_status> getter)
+        where T : unmanaged
+    {
+        T value;
+        Ensure.Ok(getter(Self, &value));
+        return value;
+    }
+
+    /// <summary>Reads a group's setting through <c>status f(handle, size_t group, double* out)</c>; the index is already checked.</summary>
+    protected double ReadOfGroup(int group, delegate*<TSelf, nuint, double*, mada_status> getter)
+    {
+        double value;
+        Ensure.Ok(getter(Self, checked((nuint)group), &value));
+        return value;
+    }
+
+    /// <summary>
+    /// Calls <c>status f(handle, uint8_t* buffer, size_t capacity, size_t* size)</c>, which fills a
+    /// caller buffer of a size it reports, and returns the bytes (sized first, then filled; again
+    /// if the size grew in between).
+    /// </summary>
+    protected byte[] ReadBytes(delegate*<TSelf, byte*, nuint, nuint*, mada_status> fill)
+    {
+        nuint size;
+        var status = fill(Self, null, 0, &size);
+        while (true)
+        {
+            if (status != mada_status.MADA_ERROR_BUFFER_TOO_SMALL)
+            {
+                Ensure.Ok(status);
+            }
+            byte[] buffer = new byte[checked((int)size)];
+            fixed (byte* bytes = buffer)
+            {
+                status = fill(Self, bytes, (nuint)buffer.Length, &size);
+            }
+            if (status == mada_status.MADA_OK)
+            {
+                return size == (nuint)buffer.Length ? buffer : buffer[..checked((int)size)];
+            }
+        }
+    }
+
+    /// <summary>Calls <c>status f(handle, const uint8_t* data, size_t size)</c>; an empty span is passed as a valid pointer and size 0.</summary>
+    protected void WriteBytes(delegate*<TSelf, byte*, nuint, mada_status> call, ReadOnlySpan<byte> data)
+    {
+        byte empty = 0;
+        fixed (byte* bytes = data)
+        {
+            Ensure.Ok(call(Self, data.IsEmpty ? &empty : bytes, (nuint)data.Length));
+        }
+    }
 }

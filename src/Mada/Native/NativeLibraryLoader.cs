@@ -158,8 +158,9 @@ internal sealed class NativeLibraryLoader
     }
 
     /// <summary>
-    /// Loads the first candidate that loads. One that loads but implements another ABI version
-    /// stops the search with a <see cref="MadaException"/>: it is the library the user pointed at.
+    /// Loads the first candidate that loads (<see cref="NativeLibrary.TryLoad(string, out nint)"/>
+    /// decides). One that loads but implements another ABI version stops the search with a
+    /// <see cref="MadaException"/>: it is the library the user pointed at.
     /// </summary>
     internal nint LoadChecked(IReadOnlyList<LibraryCandidate> candidates)
     {
@@ -171,26 +172,24 @@ internal sealed class NativeLibraryLoader
                 failures.Add($"{candidate.Description} ({candidate.Path}): no such file");
                 continue;
             }
+            bool loaded = candidate.IsFile
+                ? NativeLibrary.TryLoad(candidate.Path, out nint handle)
+                : NativeLibrary.TryLoad(candidate.Path, typeof(NativeLibraryLoader).Assembly, searchPath: null, out handle);
+            if (!loaded)
+            {
+                failures.Add($"{candidate.Description} ({candidate.Path}): {WhyNotLoaded(candidate)}");
+                continue;
+            }
             try
             {
-                nint handle = candidate.IsFile
-                    ? NativeLibrary.Load(candidate.Path)
-                    : NativeLibrary.Load(candidate.Path, typeof(NativeLibraryLoader).Assembly, searchPath: null);
-                try
-                {
-                    CheckAbi(handle, candidate.Path);
-                }
-                catch
-                {
-                    NativeLibrary.Free(handle);
-                    throw;
-                }
-                return handle;
+                CheckAbi(handle, candidate.Path);
             }
-            catch (DllNotFoundException e)
+            catch
             {
-                failures.Add($"{candidate.Description} ({candidate.Path}): {LoaderErrors(e.Message)}");
+                NativeLibrary.Free(handle);
+                throw;
             }
+            return handle;
         }
 
         throw new DllNotFoundException(
@@ -198,6 +197,27 @@ internal sealed class NativeLibraryLoader
             string.Join("\n  ", failures) +
             $"\nBuild it with ./build.sh, which also installs libtorch, then set {PathVariable} to the folder " +
             $"holding {FileName} (build/native) or copy it next to Mada.dll. {dependencyHint}");
+    }
+
+    /// <summary>
+    /// For the message only, once TryLoad has refused a candidate: the system loader's reason (a
+    /// missing dependency, not an ELF file), which the runtime gives only as the message of
+    /// <see cref="NativeLibrary.Load(string)"/>'s exception, so it is asked once more.
+    /// </summary>
+    private static string WhyNotLoaded(LibraryCandidate candidate)
+    {
+        try
+        {
+            nint handle = candidate.IsFile
+                ? NativeLibrary.Load(candidate.Path)
+                : NativeLibrary.Load(candidate.Path, typeof(NativeLibraryLoader).Assembly, searchPath: null);
+            NativeLibrary.Free(handle);
+            return "not loaded on the first attempt";
+        }
+        catch (Exception e) when (e is DllNotFoundException or BadImageFormatException)
+        {
+            return LoaderErrors(e.Message);
+        }
     }
 
     /// <summary>Refuses a library built for another ABI version than the generated bindings.</summary>

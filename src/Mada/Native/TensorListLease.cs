@@ -4,13 +4,14 @@ namespace Mada.Native;
 
 /// <summary>
 /// A C array of tensor pointers (<c>mada_tensor* const*</c>) for one native call, with every
-/// tensor's handle leased until Dispose (see <see cref="HandleLease"/>). A null entry becomes
-/// NULL where the C function accepts that.
+/// tensor's handle referenced until Dispose, so no concurrent Dispose or finalizer destroys a
+/// tensor during the call (what LibraryImport does for a single SafeHandle parameter, which it
+/// cannot do for an array). A null entry becomes NULL where the C function accepts that.
 /// </summary>
 internal ref struct TensorListLease
 {
     private readonly int count;
-    private readonly nint[] pointers;
+    private readonly TensorPointer[] pointers;
     private readonly TensorHandle?[] handles;
     private int leased;
 
@@ -18,14 +19,14 @@ internal ref struct TensorListLease
     {
         ArgumentNullException.ThrowIfNull(tensors, paramName);
         count = tensors.Count;
-        pointers = ArrayPool<nint>.Shared.Rent(Math.Max(count, 1));
+        pointers = ArrayPool<TensorPointer>.Shared.Rent(Math.Max(count, 1));
         handles = ArrayPool<TensorHandle?>.Shared.Rent(Math.Max(count, 1));
         try
         {
             for (; leased < count; leased++)
             {
                 handles[leased] = null;
-                pointers[leased] = 0;
+                pointers[leased] = default;
                 var tensor = tensors[leased];
                 if (tensor is null)
                 {
@@ -39,7 +40,7 @@ internal ref struct TensorListLease
                 bool added = false;
                 handle.DangerousAddRef(ref added);
                 handles[leased] = handle;
-                pointers[leased] = handle.DangerousGetHandle();
+                pointers[leased] = new TensorPointer(handle.DangerousGetHandle());
             }
         }
         catch
@@ -49,7 +50,7 @@ internal ref struct TensorListLease
         }
     }
 
-    public readonly Span<nint> Pointers => pointers.AsSpan(0, count);
+    public readonly Span<TensorPointer> Pointers => pointers.AsSpan(0, count);
 
     public void Dispose()
     {
@@ -60,7 +61,7 @@ internal ref struct TensorListLease
         }
         if (leased >= 0)
         {
-            ArrayPool<nint>.Shared.Return(pointers);
+            ArrayPool<TensorPointer>.Shared.Return(pointers);
             ArrayPool<TensorHandle?>.Shared.Return(handles);
             leased = -1;
         }

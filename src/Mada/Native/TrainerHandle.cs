@@ -3,23 +3,18 @@ using System.Runtime.InteropServices;
 namespace Mada.Native;
 
 /// <summary>
-/// A native trainer that holds its model's and dataset's handles open until it is destroyed.
-/// The native trainer shares ownership of both already; holding the handles too means a managed
-/// Dispose of the model or dataset only marks them closed and never destroys them under a
-/// trainer, whatever the native side does.
+/// A native trainer that holds its model's and dataset's handles open until it is destroyed,
+/// and the checked calls on it (<see cref="Trainer"/>'s glue). The native trainer shares
+/// ownership of both already; holding the handles too means a managed Dispose of the model or
+/// dataset only marks them closed and never destroys them under a trainer, whatever the native
+/// side does.
 /// </summary>
-internal sealed class TrainerHandle : MadaHandle
+internal sealed unsafe class TrainerHandle : MadaHandle<TrainerHandle>
 {
-    private readonly SafeHandle[] parents;
-
-    private TrainerHandle(nint pointer, SafeHandle[] parents)
-        : base(pointer)
-    {
-        this.parents = parents;
-    }
+    private SafeHandle[] parents = [];
 
     /// <summary>Creates the native trainer; the parents are referenced from before the call until the trainer is destroyed.</summary>
-    public static unsafe TrainerHandle Create(ModelHandle model, DatasetHandle dataset, mada_trainer_options options)
+    public static TrainerHandle Create(ModelHandle model, DatasetHandle dataset, mada_trainer_options options)
     {
         bool modelAdded = false;
         bool datasetAdded = false;
@@ -27,10 +22,10 @@ internal sealed class TrainerHandle : MadaHandle
         {
             model.DangerousAddRef(ref modelAdded);
             dataset.DangerousAddRef(ref datasetAdded);
-            nint pointer;
-            Ensure.Ok(NativeMethods.mada_trainer_create(
-                model.DangerousGetHandle(), dataset.DangerousGetHandle(), &options, &pointer));
-            return new TrainerHandle(pointer, [model, dataset]);
+            var trainer = Ensure.Created(
+                NativeMethods.mada_trainer_create(model, dataset, &options, out var created), created);
+            trainer.parents = [model, dataset];
+            return trainer;
         }
         catch
         {
@@ -44,6 +39,29 @@ internal sealed class TrainerHandle : MadaHandle
             }
             throw;
         }
+    }
+
+    public mada_step_metrics Step() => Read<mada_step_metrics>(&NativeMethods.mada_trainer_step);
+
+    public long StepCount => Read<long>(&NativeMethods.mada_trainer_step_count);
+
+    public mada_eval_metrics Evaluate(long maxBatches, string paramName)
+    {
+        mada_eval_metrics metrics;
+        Ensure.OkInRange(NativeMethods.mada_trainer_evaluate(this, maxBatches, &metrics), paramName);
+        return metrics;
+    }
+
+    public void Save(string path)
+    {
+        PathArgument.Check(path, nameof(path));
+        Ensure.Ok(NativeMethods.mada_trainer_save(this, path));
+    }
+
+    public void Load(string path)
+    {
+        PathArgument.Check(path, nameof(path));
+        Ensure.Ok(NativeMethods.mada_trainer_load(this, path));
     }
 
     protected override void Destroy(nint pointer)

@@ -6,13 +6,13 @@ namespace Mada;
 /// Training and evaluation data, loaded and held by the native library: Fashion-MNIST images or
 /// a character corpus. Give it to <see cref="Model.Create"/> and to a <see cref="Trainer"/>.
 /// </summary>
-public sealed unsafe class Dataset : IDisposable
+public sealed class Dataset : IDisposable
 {
     private readonly DatasetHandle handle;
 
-    private Dataset(nint pointer)
+    private Dataset(DatasetHandle handle)
     {
-        handle = new DatasetHandle(pointer);
+        this.handle = handle;
     }
 
     /// <summary>The default Fashion-MNIST folder, as Debian's dataset-fashion-mnist installs it.</summary>
@@ -26,17 +26,8 @@ public sealed unsafe class Dataset : IDisposable
     /// <param name="trainLimit">When positive, only the first this many training images are kept.</param>
     /// <exception cref="IOException">A file is missing or unreadable; the message names it.</exception>
     /// <exception cref="ArgumentException">A file is malformed, or <paramref name="trainLimit"/> is negative.</exception>
-    public static Dataset FashionMnist(string? directory = null, long trainLimit = 0)
-    {
-        byte[]? utf8 = directory is null ? null : Utf8Path.Encode(directory, nameof(directory));
-        nint pointer;
-        fixed (byte* path = utf8)
-        {
-            // A null array pins to NULL, which asks the library for its default folder.
-            Ensure.Ok(NativeMethods.mada_dataset_create_fashion_mnist(path, trainLimit, &pointer));
-        }
-        return new Dataset(pointer);
-    }
+    public static Dataset FashionMnist(string? directory = null, long trainLimit = 0) =>
+        new(DatasetHandle.CreateFashionMnist(directory, trainLimit));
 
     /// <summary>
     /// A character corpus from a UTF-8 text file: every code point is a token, and the last
@@ -47,25 +38,15 @@ public sealed unsafe class Dataset : IDisposable
     /// <param name="validationFraction">The share of the file, at its end, held out.</param>
     /// <exception cref="IOException">The file cannot be read.</exception>
     /// <exception cref="ArgumentException">The file is not UTF-8, or too short for the context.</exception>
-    public static Dataset Text(string path, long context, double validationFraction = 0.1)
-    {
-        byte[] utf8 = Utf8Path.Encode(path, nameof(path));
-        nint pointer;
-        fixed (byte* pathBytes = utf8)
-        {
-            Ensure.Ok(NativeMethods.mada_dataset_create_text(pathBytes, context, validationFraction, &pointer));
-        }
-        return new Dataset(pointer);
-    }
+    public static Dataset Text(string path, long context, double validationFraction = 0.1) =>
+        new(DatasetHandle.CreateText(path, context, validationFraction));
 
     /// <summary>Kind and sizes of the data.</summary>
     public DatasetInfo Info
     {
         get
         {
-            using var lease = Handle.Lease();
-            mada_dataset_info native;
-            Ensure.Ok(NativeMethods.mada_dataset_describe(lease.Pointer, &native));
+            var native = Handle.Describe();
             return new DatasetInfo(native.is_text != 0, native.classes, native.train_size, native.eval_size, native.context);
         }
     }

@@ -3,13 +3,13 @@ using Mada.Native;
 namespace Mada;
 
 /// <summary>A neural network held by the native library, shaped for one <see cref="Dataset"/>.</summary>
-public sealed unsafe class Model : IDisposable
+public sealed class Model : IDisposable
 {
     private readonly ModelHandle handle;
 
-    private Model(nint pointer, ModelKind kind)
+    private Model(ModelHandle handle, ModelKind kind)
     {
-        handle = new ModelHandle(pointer);
+        this.handle = handle;
         Kind = kind;
     }
 
@@ -35,26 +35,14 @@ public sealed unsafe class Model : IDisposable
             heads = heads,
             seed = seed,
         };
-        using var lease = dataset.Handle.Lease();
-        nint pointer;
-        Ensure.Ok(NativeMethods.mada_model_create(&options, lease.Pointer, &pointer));
-        return new Model(pointer, kind);
+        return new Model(ModelHandle.Create(options, dataset.Handle), kind);
     }
 
     /// <summary>The architecture.</summary>
     public ModelKind Kind { get; }
 
     /// <summary>Number of trainable values.</summary>
-    public long ParameterCount
-    {
-        get
-        {
-            using var lease = Handle.Lease();
-            long count;
-            Ensure.Ok(NativeMethods.mada_model_parameter_count(lease.Pointer, &count));
-            return count;
-        }
-    }
+    public long ParameterCount => Handle.ParameterCount;
 
     internal ModelHandle Handle
     {

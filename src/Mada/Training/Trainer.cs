@@ -8,7 +8,7 @@ namespace Mada;
 /// batches, gradient clipping, the learning-rate schedule and the optimizer update. Not
 /// thread-safe: use one trainer from one thread at a time.
 /// </summary>
-public sealed unsafe class Trainer : IDisposable
+public sealed class Trainer : IDisposable
 {
     private readonly TrainerHandle handle;
 
@@ -36,38 +36,21 @@ public sealed unsafe class Trainer : IDisposable
 
     /// <summary>One optimizer step.</summary>
     /// <exception cref="NonFiniteGradientException">The gradient held NaN or infinity; the step was not taken.</exception>
-    public StepMetrics Step()
-    {
-        using var lease = Lease();
-        return StepMetrics.FromNative(lease.Read<mada_step_metrics>(&NativeMethods.mada_trainer_step));
-    }
+    public StepMetrics Step() => StepMetrics.FromNative(Handle.Step());
 
     /// <summary>Optimizer steps done so far; after <see cref="Load"/>, the checkpoint's.</summary>
-    public long StepCount
-    {
-        get
-        {
-            using var lease = Lease();
-            return lease.Read<long>(&NativeMethods.mada_trainer_step_count);
-        }
-    }
+    public long StepCount => Handle.StepCount;
 
     /// <summary>Loss and accuracy over the first <paramref name="maxBatches"/> evaluation batches (0: all); changes nothing.</summary>
     public EvalMetrics Evaluate(long maxBatches = 0)
     {
-        using var lease = Lease();
-        mada_eval_metrics native;
-        Ensure.OkInRange(NativeMethods.mada_trainer_evaluate(lease.Pointer, maxBatches, &native), nameof(maxBatches));
+        var native = Handle.Evaluate(maxBatches, nameof(maxBatches));
         return new EvalMetrics(native.loss, native.accuracy, native.examples);
     }
 
     /// <summary>Writes model, optimizer state and step count to a file, atomically.</summary>
     /// <exception cref="IOException">The file could not be written.</exception>
-    public void Save(string path)
-    {
-        using var lease = Lease();
-        lease.CallWithPath(&NativeMethods.mada_trainer_save, path, nameof(path));
-    }
+    public void Save(string path) => Handle.Save(path);
 
     /// <summary>
     /// Restores a checkpoint written by <see cref="Save"/>; it is checked whole against this
@@ -76,18 +59,17 @@ public sealed unsafe class Trainer : IDisposable
     /// </summary>
     /// <exception cref="IOException">The file could not be read.</exception>
     /// <exception cref="CheckpointException">The file is corrupt, or of another model or optimizer.</exception>
-    public void Load(string path)
-    {
-        using var lease = Lease();
-        lease.CallWithPath(&NativeMethods.mada_trainer_load, path, nameof(path));
-    }
+    public void Load(string path) => Handle.Load(path);
 
     /// <summary>Destroys the native trainer; the model and dataset stay valid until their own Dispose.</summary>
     public void Dispose() => handle.Dispose();
 
-    private HandleLease Lease()
+    private TrainerHandle Handle
     {
-        ObjectDisposedException.ThrowIf(handle.IsDisposed, this);
-        return handle.Lease();
+        get
+        {
+            ObjectDisposedException.ThrowIf(handle.IsDisposed, this);
+            return handle;
+        }
     }
 }

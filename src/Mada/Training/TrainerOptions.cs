@@ -17,15 +17,7 @@ public sealed record TrainerOptions
     }
 
     /// <summary>The native defaults: MADA, lr 1e-3, batch 64, 1000 steps.</summary>
-    public static unsafe TrainerOptions Default
-    {
-        get
-        {
-            mada_trainer_options native;
-            Ensure.Ok(NativeMethods.mada_trainer_options_default(&native));
-            return FromNative(native);
-        }
-    }
+    public static TrainerOptions Default => FromNative(NativeOptions.TrainerDefaults());
 
     /// <summary>The optimizer.</summary>
     public OptimizerKind Optimizer { get; init; }

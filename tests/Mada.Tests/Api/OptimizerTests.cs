@@ -14,12 +14,12 @@ public sealed class OptimizerTests : LeakCheckedTest
 
         optimizer.AddGroup([a, b], lr: 0.5, weightDecay: 0.1);
         optimizer.AddGroup([c]);
-        optimizer.SetLr(0, 0.125);
+        optimizer.ParamGroups[0].LearningRate = 0.125;
 
         Assert.Equal(2, optimizer.GroupCount);
         Assert.Equal(3, optimizer.ParameterCount);
-        Assert.Equal(0.125, optimizer.GetLr(0));
-        Assert.Equal(0.25, optimizer.GetLr(1));
+        Assert.Equal(0.125, optimizer.ParamGroups[0].LearningRate);
+        Assert.Equal(0.25, optimizer.ParamGroups[1].LearningRate);
     }
 
     [Fact]

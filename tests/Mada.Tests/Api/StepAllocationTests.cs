@@ -4,7 +4,8 @@ namespace Mada.Tests.Api;
 
 /// <summary>
 /// MadaOptimizer.Step allocates nothing on the managed heap once warm: the pointer array and the
-/// handle list come from ArrayPool, the leases are ref structs, the import is blittable. (What
+/// handle list come from ArrayPool, the tensor list lease is a ref struct, and the import's
+/// SafeHandle marshaller is a struct that only references the optimizer's handle. (What
 /// bench/Mada.Benchmarks shows with [MemoryDiagnoser]; here as a guard against regressions.)
 /// </summary>
 public sealed class StepAllocationTests : LeakCheckedTest

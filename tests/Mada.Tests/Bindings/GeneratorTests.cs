@@ -1,4 +1,5 @@
 using Mada.Bindings.Generator;
+using Mada.Tests.Infrastructure;
 
 namespace Mada.Tests.Bindings;
 
@@ -61,26 +62,69 @@ public sealed class GeneratorTests : IDisposable
     }
 
     [Fact]
-    public void MapsCTypesToBlittableCSharpTypes()
+    public void MapsCTypesToCSharpTypes()
     {
         var header = Read("""
             #include <stddef.h>
             #include <stdint.h>
-            typedef struct mada_thing mada_thing;
             typedef struct mada_pair { int32_t first; double second; } mada_pair;
-            int64_t mada_f(mada_thing* thing, mada_thing** out, mada_thing* const* list, const char* path,
-                           size_t count, uint8_t* bytes, const float* values, mada_pair* pair, uint32_t flags);
+            int64_t mada_f(const char* path, char* buffer, size_t count, uint8_t* bytes, const float* values,
+                           mada_pair* pair, uint32_t flags);
             """);
 
         var function = Assert.Single(header.Functions);
         Assert.Equal("long", function.ReturnType);
         Assert.Equal(
-            ["nint", "nint*", "nint*", "byte*", "nuint", "byte*", "float*", "mada_pair*", "uint"],
+            ["string", "byte*", "nuint", "byte*", "float*", "mada_pair*", "uint"],
             function.Parameters.Select(p => p.CSharpType));
         Assert.Equal(
-            "int64_t mada_f(mada_thing* thing, mada_thing** out, mada_thing* const* list, const char* path, " +
-            "size_t count, uint8_t* bytes, const float* values, mada_pair* pair, uint32_t flags);",
+            "int64_t mada_f(const char* path, char* buffer, size_t count, uint8_t* bytes, const float* values, " +
+            "mada_pair* pair, uint32_t flags);",
             function.CSignature);
+    }
+
+    /// <summary>
+    /// Each opaque handle type has its own SafeHandle (mada_noun: NounHandle), so passing another
+    /// handle does not compile; created handles come back as out parameters, arrays of handles are
+    /// typed pointers, and a destroy function takes the raw pointer its ReleaseHandle has.
+    /// </summary>
+    [Fact]
+    public void OpaqueHandlesAreTypedByTheirName()
+    {
+        string text = Generate("""
+            #include <stddef.h>
+            typedef struct mada_thing mada_thing;
+            typedef struct mada_param_group mada_param_group;
+            int mada_thing_create(const char* name, mada_thing** out);
+            void mada_thing_destroy(mada_thing* thing);
+            int mada_thing_read(const mada_thing* thing, mada_param_group* group);
+            int mada_thing_merge(mada_thing* thing, mada_thing* const* others, size_t count);
+            """);
+
+        Assert.Contains(
+            "[LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]\n" +
+            "    internal static partial int mada_thing_create(string name, out ThingHandle @out);",
+            text, StringComparison.Ordinal);
+        Assert.Contains("internal static partial void mada_thing_destroy(nint thing);", text, StringComparison.Ordinal);
+        Assert.Contains(
+            "internal static partial int mada_thing_read(ThingHandle thing, ParamGroupHandle group);", text, StringComparison.Ordinal);
+        Assert.Contains(
+            "internal static partial int mada_thing_merge(ThingHandle thing, ThingPointer* others, nuint count);", text, StringComparison.Ordinal);
+        Assert.Single(text.Split('\n'), line => line.Contains("StringMarshalling", StringComparison.Ordinal));
+    }
+
+    /// <summary>The committed bindings use the typed handles: the optimizer's calls take OptimizerHandle, its creation fills one.</summary>
+    [Fact]
+    public void TheCommittedBindingsTakeTypedHandles()
+    {
+        string text = File.ReadAllText(RepoLayout.PathOf("bindings/Mada.Native.g.cs"));
+
+        Assert.Contains(
+            "mada_optimizer_create(mada_options* options, out OptimizerHandle @out);", text, StringComparison.Ordinal);
+        Assert.Contains(
+            "mada_optimizer_step(OptimizerHandle optimizer, TensorPointer* grads, nuint count);", text, StringComparison.Ordinal);
+        Assert.Contains("mada_optimizer_save(OptimizerHandle optimizer, string path);", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("nint optimizer,", text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -146,6 +190,9 @@ public sealed class GeneratorTests : IDisposable
     [InlineData("typedef struct mada_s { int bits : 3; } mada_s;", "bit-field")]
     [InlineData("typedef struct mada_s { int values[4]; } mada_s;", "int[4]")]
     [InlineData("typedef struct mada_opaque mada_opaque; void mada_f(mada_opaque value);", "opaque")]
+    [InlineData("typedef struct mada_opaque mada_opaque; mada_opaque* mada_f(void);", "only as a function parameter")]
+    [InlineData("typedef struct mada_opaque mada_opaque; typedef struct mada_s { mada_opaque* o; } mada_s;", "only as a function parameter")]
+    [InlineData("typedef struct other_opaque other_opaque; void mada_f(other_opaque* o);", "'mada_<noun>'")]
     public void RefusesWhatHasNoExactCSharpTwin(string source, string expectedInMessage)
     {
         var error = Assert.Throws<GeneratorException>(() => Read(source));

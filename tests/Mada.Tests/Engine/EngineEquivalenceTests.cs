@@ -71,7 +71,7 @@ public sealed class EngineEquivalenceTests : LeakCheckedTest
                 for (int i = 0; i < count; i++)
                 {
                     int length = file.Problem.Tensors[i].X0.Length;
-                    engine.SetLr(i, file.Steps[t - 1].Lr);
+                    engine.ParamGroups[i].LearningRate = file.Steps[t - 1].Lr;
                     VectorRun.Gradient(file, t, i, new ReadOnlySpan<float>((void*)parameters[i], length), new Span<float>((void*)gradients[i], length));
                 }
                 engine.Step(parameters, gradients);

@@ -94,14 +94,15 @@ public sealed class EngineInvalidInputTests : LeakCheckedTest
     {
         using var run = EngineVectorRun.Start(TestVectors.AllLearningWithClipping);
         int groups = run.Engine.GroupCount;
-        double before = run.Engine.GetLr(0);
+        var group = run.Engine.ParamGroups[0];
+        double before = group.LearningRate;
 
-        Assert.Equal("group", NativeFailure.Expect<ArgumentOutOfRangeException>(() => run.Engine.SetLr(groups, 0.1)).ParamName);
-        NativeFailure.Expect<ArgumentOutOfRangeException>(() => run.Engine.GetLr(-1));
-        NativeFailure.Expect<ArgumentOutOfRangeException>(() => run.Engine.GetWeightDecay(groups));
-        NativeFailure.Expect<ArgumentException>(() => run.Engine.SetLr(0, -0.1));
+        Assert.Equal("index", Assert.Throws<ArgumentOutOfRangeException>(() => run.Engine.ParamGroups[groups]).ParamName);
+        Assert.Throws<ArgumentOutOfRangeException>(() => run.Engine.ParamGroups[-1]);
+        NativeFailure.Expect<ArgumentException>(() => group.LearningRate = -0.1);
+        NativeFailure.Expect<ArgumentException>(() => group.WeightDecay = -1);
 
-        Assert.Equal(before, run.Engine.GetLr(0));
+        Assert.Equal(before, group.LearningRate);
     }
 
     [Fact]
@@ -111,13 +112,12 @@ public sealed class EngineInvalidInputTests : LeakCheckedTest
         engine.AddGroup([4, 5]);
         engine.AddGroup([6], lr: 0.25, weightDecay: 0.75);
 
-        engine.SetLr(0, 0.0625);
-        engine.SetWeightDecay(1, 0.375);
+        engine.ParamGroups[0].LearningRate = 0.0625;
+        engine.ParamGroups[1].WeightDecay = 0.375;
 
         Assert.Equal((2, 3), (engine.GroupCount, engine.ParameterCount));
         Assert.Equal([4L, 5L, 6L], Enumerable.Range(0, 3).Select(engine.GetElementCount));
-        Assert.Equal((0.0625, 0.5), (engine.GetLr(0), engine.GetWeightDecay(0)));
-        Assert.Equal((0.25, 0.375), (engine.GetLr(1), engine.GetWeightDecay(1)));
+        Assert.Equal([(0.0625, 0.5), (0.25, 0.375)], engine.ParamGroups.Select(g => (g.LearningRate, g.WeightDecay)));
     }
 
     [Theory]
@@ -160,7 +160,7 @@ public sealed class EngineInvalidInputTests : LeakCheckedTest
         Assert.Throws<ObjectDisposedException>(() => engine.ParameterCount);
         Assert.Throws<ObjectDisposedException>(() => engine.SaveToBytes());
         Assert.Throws<ObjectDisposedException>(() => engine.AddGroup([1]));
-        Assert.Throws<ObjectDisposedException>(() => engine.SetLr(0, 0.1));
+        Assert.Throws<ObjectDisposedException>(() => engine.ParamGroups[0].LearningRate = 0.1);
         Assert.Equal([1f, 2f, 3f], parameter);
     }
 

@@ -91,22 +91,22 @@ public sealed class StepFailureTests : LeakCheckedTest
         using var run = VectorRun.Start(TestVectors.AllLearningWithClipping);
         int groups = run.Optimizer.GroupCount;
 
-        var tooLarge = NativeFailure.Expect<ArgumentOutOfRangeException>(() => run.Optimizer.SetLr(groups, 0.1));
-        NativeFailure.Expect<ArgumentOutOfRangeException>(() => run.Optimizer.GetLr(groups));
-        NativeFailure.Expect<ArgumentOutOfRangeException>(() => run.Optimizer.GetLr(-1));
+        var tooLarge = Assert.Throws<ArgumentOutOfRangeException>(() => run.Optimizer.ParamGroups[groups]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => run.Optimizer.ParamGroups[-1]);
 
-        Assert.Equal("group", tooLarge.ParamName);
+        Assert.Equal("index", tooLarge.ParamName);
     }
 
     [Fact]
     public void NegativeLearningRateIsRefusedAndKeepsTheOldOne()
     {
         using var run = VectorRun.Start(TestVectors.AllLearningWithClipping);
-        double before = run.Optimizer.GetLr(0);
+        var group = run.Optimizer.ParamGroups[0];
+        double before = group.LearningRate;
 
-        NativeFailure.Expect<ArgumentException>(() => run.Optimizer.SetLr(0, -0.1));
+        NativeFailure.Expect<ArgumentException>(() => group.LearningRate = -0.1);
 
-        Assert.Equal(before, run.Optimizer.GetLr(0));
+        Assert.Equal(before, group.LearningRate);
     }
 
     private static void AssertBadStepChangesNothing(

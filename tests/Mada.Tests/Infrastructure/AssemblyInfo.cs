@@ -1,3 +1,3 @@
-// Tests run one at a time: they share one process-wide count of live native handles, which
-// LeakCheckedTest reads before and after each test.
+// Tests run one at a time: they share the process-wide counts of native objects per handle type
+// (alive, and destroyed by the finalizer), which LeakCheck reads before and after each test.
 [assembly: CollectionBehavior(DisableTestParallelization = true)]

@@ -66,7 +66,7 @@ internal static class Probes
             engine.LoadFromBytes(engine.SaveToBytes());
             try
             {
-                engine.SetLr(0, -1);
+                engine.ParamGroups[0].LearningRate = -1;
                 return 3;
             }
             catch (ArgumentException)

@@ -1,19 +1,18 @@
-using Mada.Native;
-
 namespace Mada.Tests.Infrastructure;
 
 /// <summary>
-/// Base of tests that own native objects: fails the test when it ends with more live native
-/// handles than it started with, i.e. when it forgot a Dispose. (Tests run one at a time.)
+/// Base of tests that own native objects: fails the test when it leaves a native object behind,
+/// alive or to the finalizer, i.e. when it forgot a Dispose, naming the handle types (see
+/// <see cref="LeakCheck"/>).
 /// </summary>
 public abstract class LeakCheckedTest : IDisposable
 {
-    private readonly long liveAtStart = MadaHandle.LiveCount;
+    private readonly LeakCheck leaks = LeakCheck.Start();
 
     public void Dispose()
     {
-        long leaked = MadaHandle.LiveCount - liveAtStart;
-        Assert.True(leaked <= 0, $"The test left {leaked} native handle(s) undisposed.");
+        string? leaked = leaks.Finish();
+        Assert.True(leaked is null, leaked);
         GC.SuppressFinalize(this);
     }
 }

@@ -25,14 +25,17 @@ public sealed class DisposeTests : LeakCheckedTest
         using var gradient = new Tensor([0.5f, 0.5f]);
         var optimizer = new MadaOptimizer(MadaOptions.Mada);
         optimizer.AddGroup([parameter]);
+        var group = optimizer.ParamGroups[0];
         optimizer.Dispose();
 
         Assert.Throws<ObjectDisposedException>(() => optimizer.Step([gradient]));
         Assert.Throws<ObjectDisposedException>(() => optimizer.AddGroup([parameter]));
         Assert.Throws<ObjectDisposedException>(() => optimizer.GroupCount);
         Assert.Throws<ObjectDisposedException>(() => optimizer.ParameterCount);
-        Assert.Throws<ObjectDisposedException>(() => optimizer.GetLr(0));
-        Assert.Throws<ObjectDisposedException>(() => optimizer.SetLr(0, 0.1));
+        Assert.Throws<ObjectDisposedException>(() => optimizer.ParamGroups.Count);
+        Assert.Throws<ObjectDisposedException>(() => optimizer.ParamGroups[0]);
+        Assert.Throws<ObjectDisposedException>(() => group.LearningRate);
+        Assert.Throws<ObjectDisposedException>(() => group.WeightDecay = 0.1);
         Assert.Throws<ObjectDisposedException>(() => optimizer.Coefficients);
         Assert.Throws<ObjectDisposedException>(() => optimizer.Hypergradient);
         Assert.Throws<ObjectDisposedException>(() => optimizer.StepCount);
@@ -64,18 +67,18 @@ public sealed class DisposeTests : LeakCheckedTest
     [Fact]
     public void DisposingTwiceDestroysOnce()
     {
-        long live = MadaHandle.LiveCount;
+        long live = HandleCensus.LiveCount;
         var tensor = new Tensor([1f]);
         var optimizer = new MadaOptimizer(MadaOptions.Adam);
-        Assert.Equal(live + 2, MadaHandle.LiveCount);
+        Assert.Equal(live + 2, HandleCensus.LiveCount);
 
         tensor.Dispose();
         optimizer.Dispose();
-        Assert.Equal(live, MadaHandle.LiveCount);
+        Assert.Equal(live, HandleCensus.LiveCount);
 
         tensor.Dispose();
         optimizer.Dispose();
-        Assert.Equal(live, MadaHandle.LiveCount);
+        Assert.Equal(live, HandleCensus.LiveCount);
     }
 
     /// <summary>mada.h: the optimizer keeps its own reference to each parameter, so the caller may dispose its handles.</summary>

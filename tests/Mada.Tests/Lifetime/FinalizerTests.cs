@@ -12,17 +12,17 @@ public sealed class FinalizerTests
     [Fact]
     public void UndisposedObjectsAreDestroyedByTheFinalizer()
     {
-        long before = MadaHandle.LiveCount;
+        long before = HandleCensus.LiveCount;
 
         CreateAndAbandon(before);
 
-        for (int attempt = 0; attempt < 10 && MadaHandle.LiveCount > before; attempt++)
+        for (int attempt = 0; attempt < 10 && HandleCensus.LiveCount > before; attempt++)
         {
             GC.Collect();
             GC.WaitForPendingFinalizers();
         }
 
-        Assert.Equal(before, MadaHandle.LiveCount);
+        Assert.Equal(before, HandleCensus.LiveCount);
     }
 
     // Not inlined, so no reference to the objects survives on the test's stack after it returns.
@@ -43,7 +43,7 @@ public sealed class FinalizerTests
             keepUntilCounted.Add(parameter);
             keepUntilCounted.Add(optimizer);
         }
-        Assert.Equal(liveBefore + Tensors + 2 * Optimizers, MadaHandle.LiveCount);
+        Assert.Equal(liveBefore + Tensors + 2 * Optimizers, HandleCensus.LiveCount);
         GC.KeepAlive(keepUntilCounted);
     }
 }

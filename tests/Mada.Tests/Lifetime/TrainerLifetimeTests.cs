@@ -12,7 +12,7 @@ public sealed class TrainerLifetimeTests : LeakCheckedTest
     {
         using var directory = new TemporaryDirectory();
         TinyFashionMnist.Write(directory.Path, trainImages: 10, testImages: 5);
-        long live = MadaHandle.LiveCount;
+        long live = HandleCensus.LiveCount;
         var dataset = Dataset.FashionMnist(directory.Path);
         var model = Model.Create(ModelKind.Mlp, dataset, width: 8);
         var trainer = new Trainer(model, dataset, TrainerOptions.Default with { BatchSize = 4 });
@@ -20,14 +20,14 @@ public sealed class TrainerLifetimeTests : LeakCheckedTest
         model.Dispose();
         dataset.Dispose();
 
-        Assert.Equal(live + 3, MadaHandle.LiveCount);
+        Assert.Equal(live + 3, HandleCensus.LiveCount);
         Assert.Equal(1, trainer.Step().Step);
         Assert.Equal(5, trainer.Evaluate().Examples);
         Assert.Throws<ObjectDisposedException>(() => model.ParameterCount);
         Assert.Throws<ObjectDisposedException>(() => dataset.Info);
 
         trainer.Dispose();
-        Assert.Equal(live, MadaHandle.LiveCount);
+        Assert.Equal(live, HandleCensus.LiveCount);
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public sealed class TrainerLifetimeTests : LeakCheckedTest
     {
         using var directory = new TemporaryDirectory();
         TinyFashionMnist.Write(directory.Path, trainImages: 10, testImages: 5);
-        long live = MadaHandle.LiveCount;
+        long live = HandleCensus.LiveCount;
         var dataset = Dataset.FashionMnist(directory.Path);
         var model = Model.Create(ModelKind.Mlp, dataset, width: 8);
         var trainer = new Trainer(model, dataset, TrainerOptions.Default);
@@ -68,6 +68,6 @@ public sealed class TrainerLifetimeTests : LeakCheckedTest
             dataset.Dispose();
         }
 
-        Assert.Equal(live, MadaHandle.LiveCount);
+        Assert.Equal(live, HandleCensus.LiveCount);
     }
 }

@@ -62,7 +62,7 @@ public sealed class EngineVectorRun : IDisposable
     {
         for (int group = 0; group < Parameters.Count; group++)
         {
-            Engine.SetLr(group, File.Steps[t - 1].Lr);
+            Engine.ParamGroups[group].LearningRate = File.Steps[t - 1].Lr;
         }
         ComputeGradients(t);
         Engine.Step(parameterMemory, gradientMemory);

@@ -94,7 +94,7 @@ public sealed class VectorRun : IDisposable
     {
         for (int group = 0; group < Parameters.Count; group++)
         {
-            Optimizer.SetLr(group, File.Steps[t - 1].Lr);
+            Optimizer.ParamGroups[group].LearningRate = File.Steps[t - 1].Lr;
         }
         var gradients = Gradients(t);
         try

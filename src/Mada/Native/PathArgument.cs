@@ -1,11 +1,12 @@
-using System.Text;
-
 namespace Mada.Native;
 
-/// <summary>Paths for the C API: UTF-8 and NUL-terminated.</summary>
-internal static class Utf8Path
+/// <summary>
+/// Paths handed to the C API, which the generated imports marshal as NUL-terminated UTF-8:
+/// refused here when C would read a different path than the caller wrote.
+/// </summary>
+internal static class PathArgument
 {
-    public static byte[] Encode(string path, string paramName)
+    public static void Check(string path, string paramName)
     {
         ArgumentException.ThrowIfNullOrEmpty(path, paramName);
         // C would silently stop at an embedded NUL and use a different path.
@@ -13,8 +14,5 @@ internal static class Utf8Path
         {
             throw new ArgumentException("The path contains a NUL character.", paramName);
         }
-        byte[] bytes = new byte[Encoding.UTF8.GetByteCount(path) + 1];
-        Encoding.UTF8.GetBytes(path, bytes);
-        return bytes;
     }
 }
