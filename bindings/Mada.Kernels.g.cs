@@ -188,7 +188,7 @@ internal struct mada_options
     public double weight_decay; // offset 8: double
     public mada_coefficients q0; // offset 16: mada_coefficients
     public mada_coefficients hyper_lr; // offset 64: mada_coefficients
-    public uint learn_mask; // offset 112: uint32_t
+    public uint learn; // offset 112: uint32_t
     public mada_coefficients lower; // offset 120: mada_coefficients
     public mada_coefficients upper; // offset 168: mada_coefficients
     public double eps; // offset 216: double

@@ -1,6 +1,7 @@
 // The C ABI: statuses and last-error messages instead of exceptions, NULL-safe destroys,
 // caller-owned buffers with size queries, and the same numbers as the C++ API.
 #include "../testing/vector_replay.h"
+#include "kernels/src/c_api/options_c.h"
 #include "src/c_api/guard.h"
 
 #include <mada/mada.h>
@@ -53,11 +54,11 @@ TEST(CApi, PresetsCarryTheCppDefaults) {
   mada_options o;
   ASSERT_EQ(mada_options_preset(MADA_PRESET_YOGI, &o), MADA_OK);
   EXPECT_EQ(o.q0.c, 0.0);
-  EXPECT_EQ(o.learn_mask, 0u);
+  EXPECT_EQ(o.learn, 0u);
   EXPECT_EQ(o.eps, 1e-6);
   EXPECT_EQ(o.upper.beta2, 0.99);
   ASSERT_EQ(mada_options_preset(MADA_PRESET_MADA, &o), MADA_OK);
-  EXPECT_EQ(o.learn_mask, 0x3Fu);
+  EXPECT_EQ(o.learn, 0x3Fu);
   EXPECT_EQ(o.hyper_lr.gamma, 0.1);
   EXPECT_EQ(mada_options_preset(static_cast<mada_preset>(42), &o), MADA_ERROR_INVALID_ARGUMENT);
   EXPECT_NE(last_error().find("preset"), std::string::npos);
@@ -220,18 +221,8 @@ TEST(CApi, TheLastErrorIsPerThread) {
 TEST(CApi, ReplaysAVectorFileLikeTheCppApi) {
   const auto file = mada::testing::read_vector_file(std::string(MADA_VECTOR_DIR) + "/mada_mid_gradclip.json");
   mada::testing::VectorReplay cpp(file);
-  mada_options o;
-  ASSERT_EQ(mada_options_preset(MADA_PRESET_MADA, &o), MADA_OK);
-  const auto& m = file.options;
-  auto c = [](const mada::Coefficients& q) { return mada_coefficients{q.beta1, q.beta2, q.beta3, q.rho, q.c, q.gamma}; };
-  o.q0 = c(m.q0());
-  o.hyper_lr = c(m.hyper_lr());
-  o.learn_mask = m.learn();
-  o.lower = c(m.lower());
-  o.upper = c(m.upper());
-  o.eps = m.eps();
-  o.grad_clip = m.grad_clip();
-  o.mode = file.mode == mada::Mode::Paper ? MADA_MODE_PAPER : MADA_MODE_REFERENCE;
+  // The file's options with its first lr, through the one C++ -> C conversion.
+  mada_options o = mada::c_api::to_c(file.options.step());
   mada_optimizer* opt = nullptr;
   ASSERT_EQ(mada_optimizer_create(&o, &opt), MADA_OK) << last_error();
   std::vector<std::unique_ptr<Tensor>> params;

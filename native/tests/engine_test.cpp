@@ -3,6 +3,7 @@
 #include "../testing/vector_check.h"
 #include "quadratic_problem.h"
 #include "vectors_test_files.h"
+#include "kernels/src/c_api/options_c.h"
 
 #include <mada/mada_kernels.h>
 
@@ -32,25 +33,7 @@ struct EngineDeleter {
 };
 using Engine = std::unique_ptr<mada_engine, EngineDeleter>;
 
-mada_options options_of(const mada::StepOptions& o) {
-  mada_options c{};
-  EXPECT_EQ(mada_options_preset(MADA_PRESET_MADA, &c), MADA_OK);
-  c.lr = o.lr();
-  c.weight_decay = o.weight_decay();
-  c.q0 = {o.q0().beta1, o.q0().beta2, o.q0().beta3, o.q0().rho, o.q0().c, o.q0().gamma};
-  c.hyper_lr = {o.hyper_lr().beta1, o.hyper_lr().beta2, o.hyper_lr().beta3, o.hyper_lr().rho, o.hyper_lr().c, o.hyper_lr().gamma};
-  c.learn_mask = o.learn();
-  c.lower = {o.lower().beta1, o.lower().beta2, o.lower().beta3, o.lower().rho, o.lower().c, o.lower().gamma};
-  c.upper = {o.upper().beta1, o.upper().beta2, o.upper().beta3, o.upper().rho, o.upper().c, o.upper().gamma};
-  c.eps = o.eps();
-  c.lion_beta1 = o.lion_beta1();
-  c.lion_beta2 = o.lion_beta2();
-  c.hypergrad_clip = o.hypergrad_clip();
-  c.grad_clip = o.grad_clip();
-  c.mode = static_cast<mada_mode>(o.mode());
-  c.non_finite = static_cast<mada_non_finite_policy>(o.non_finite());
-  return c;
-}
+mada_options options_of(const mada::StepOptions& o) { return mada::c_api::to_c(o); }
 
 Engine create(const mada_options& o) {
   mada_engine* e = nullptr;

@@ -1,6 +1,6 @@
 namespace Mada;
 
-/// <summary>Which coefficients learn by hypergradient descent (mada_options.learn_mask).</summary>
+/// <summary>Which coefficients learn by hypergradient descent (mada_options.learn).</summary>
 [Flags]
 public enum LearnedCoefficients
 {

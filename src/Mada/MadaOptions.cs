@@ -10,6 +10,11 @@ namespace Mada;
 /// </summary>
 public sealed record MadaOptions
 {
+    // The fields themselves: each property below reads and writes its own, so the C struct's
+    // field list is the one list (a preset arrives and an optimizer is created without a copy
+    // field by field), and `with` copies it whole.
+    private mada_options native;
+
     private MadaOptions()
     {
     }
@@ -39,46 +44,102 @@ public sealed record MadaOptions
     public static MadaOptions Lion => FromPreset(mada_preset.MADA_PRESET_LION);
 
     /// <summary>Default learning rate of parameter groups.</summary>
-    public double Lr { get; init; }
+    public double Lr
+    {
+        get => native.lr;
+        init => native.lr = value;
+    }
 
     /// <summary>Default decoupled weight decay of parameter groups.</summary>
-    public double WeightDecay { get; init; }
+    public double WeightDecay
+    {
+        get => native.weight_decay;
+        init => native.weight_decay = value;
+    }
 
     /// <summary>Coefficients of the first update; each must lie inside its bounds (refused otherwise, never projected).</summary>
-    public Coefficients InitialCoefficients { get; init; }
+    public Coefficients InitialCoefficients
+    {
+        get => Coefficients.FromNative(native.q0);
+        init => native.q0 = value.ToNative();
+    }
 
     /// <summary>Hyper learning rate per coefficient.</summary>
-    public Coefficients HyperLr { get; init; }
+    public Coefficients HyperLr
+    {
+        get => Coefficients.FromNative(native.hyper_lr);
+        init => native.hyper_lr = value.ToNative();
+    }
 
     /// <summary>Which coefficients learn.</summary>
-    public LearnedCoefficients Learned { get; init; }
+    public LearnedCoefficients Learned
+    {
+        get => (LearnedCoefficients)native.learn;
+        init => native.learn = (uint)value;
+    }
 
     /// <summary>Lower bound per coefficient.</summary>
-    public Coefficients LowerBounds { get; init; }
+    public Coefficients LowerBounds
+    {
+        get => Coefficients.FromNative(native.lower);
+        init => native.lower = value.ToNative();
+    }
 
     /// <summary>Upper bound per coefficient.</summary>
-    public Coefficients UpperBounds { get; init; }
+    public Coefficients UpperBounds
+    {
+        get => Coefficients.FromNative(native.upper);
+        init => native.upper = value.ToNative();
+    }
 
     /// <summary>Added to sqrt(v_hat) in the denominator.</summary>
-    public double Eps { get; init; }
+    public double Eps
+    {
+        get => native.eps;
+        init => native.eps = value;
+    }
 
     /// <summary>Lion's interpolation constant for the sign direction.</summary>
-    public double LionBeta1 { get; init; }
+    public double LionBeta1
+    {
+        get => native.lion_beta1;
+        init => native.lion_beta1 = value;
+    }
 
     /// <summary>Lion's momentum decay.</summary>
-    public double LionBeta2 { get; init; }
+    public double LionBeta2
+    {
+        get => native.lion_beta2;
+        init => native.lion_beta2 = value;
+    }
 
     /// <summary>Per-coefficient clip of the hypergradient.</summary>
-    public double HypergradClip { get; init; }
+    public double HypergradClip
+    {
+        get => native.hypergrad_clip;
+        init => native.hypergrad_clip = value;
+    }
 
     /// <summary>Largest global L2 norm of the gradient; 0 disables clipping.</summary>
-    public double GradClip { get; init; }
+    public double GradClip
+    {
+        get => native.grad_clip;
+        init => native.grad_clip = value;
+    }
 
     /// <summary>Paper or reference equations.</summary>
-    public Mode Mode { get; init; }
+    public Mode Mode
+    {
+        get => (Mode)native.mode;
+        init => native.mode = (mada_mode)value;
+    }
 
     /// <summary>What a step does with a NaN or infinite gradient.</summary>
-    public NonFinitePolicy NonFinitePolicy { get; init; }
+    public NonFinitePolicy NonFinitePolicy
+    {
+        get => (NonFinitePolicy)native.non_finite;
+        init => native.non_finite = (mada_non_finite_policy)value;
+    }
 
     /// <summary>Checks every field with the native rules.</summary>
     /// <exception cref="ArgumentException">A field is out of range; the message names it.</exception>
@@ -86,39 +147,7 @@ public sealed record MadaOptions
 
     private static MadaOptions FromPreset(mada_preset preset) => FromNative(NativeOptions.Preset(preset));
 
-    internal static MadaOptions FromNative(in mada_options native) => new()
-    {
-        Lr = native.lr,
-        WeightDecay = native.weight_decay,
-        InitialCoefficients = Coefficients.FromNative(native.q0),
-        HyperLr = Coefficients.FromNative(native.hyper_lr),
-        Learned = (LearnedCoefficients)native.learn_mask,
-        LowerBounds = Coefficients.FromNative(native.lower),
-        UpperBounds = Coefficients.FromNative(native.upper),
-        Eps = native.eps,
-        LionBeta1 = native.lion_beta1,
-        LionBeta2 = native.lion_beta2,
-        HypergradClip = native.hypergrad_clip,
-        GradClip = native.grad_clip,
-        Mode = (Mode)native.mode,
-        NonFinitePolicy = (NonFinitePolicy)native.non_finite,
-    };
+    internal static MadaOptions FromNative(in mada_options native) => new() { native = native };
 
-    internal mada_options ToNative() => new()
-    {
-        lr = Lr,
-        weight_decay = WeightDecay,
-        q0 = InitialCoefficients.ToNative(),
-        hyper_lr = HyperLr.ToNative(),
-        learn_mask = (uint)Learned,
-        lower = LowerBounds.ToNative(),
-        upper = UpperBounds.ToNative(),
-        eps = Eps,
-        lion_beta1 = LionBeta1,
-        lion_beta2 = LionBeta2,
-        hypergrad_clip = HypergradClip,
-        grad_clip = GradClip,
-        mode = (mada_mode)Mode,
-        non_finite = (mada_non_finite_policy)NonFinitePolicy,
-    };
+    internal mada_options ToNative() => native;
 }

@@ -12,6 +12,9 @@ namespace Mada;
 /// </summary>
 public sealed record TrainerOptions
 {
+    // The fields themselves, as MadaOptions keeps its: the C struct is the one field list.
+    private mada_trainer_options native;
+
     private TrainerOptions()
     {
     }
@@ -20,71 +23,90 @@ public sealed record TrainerOptions
     public static TrainerOptions Default => FromNative(NativeOptions.TrainerDefaults());
 
     /// <summary>The optimizer.</summary>
-    public OptimizerKind Optimizer { get; init; }
+    public OptimizerKind Optimizer
+    {
+        get => (OptimizerKind)native.optimizer;
+        init => native.optimizer = (mada_optimizer_kind)value;
+    }
 
     /// <summary>Peak learning rate of the schedule.</summary>
-    public double Lr { get; init; }
+    public double Lr
+    {
+        get => native.lr;
+        init => native.lr = value;
+    }
 
     /// <summary>The schedule ends at <see cref="Lr"/> times this, in [0, 1].</summary>
-    public double MinLrRatio { get; init; }
+    public double MinLrRatio
+    {
+        get => native.min_lr_ratio;
+        init => native.min_lr_ratio = value;
+    }
 
     /// <summary>Decoupled weight decay, applied to matrices and kernels only (parameters of two or more dimensions).</summary>
-    public double WeightDecay { get; init; }
+    public double WeightDecay
+    {
+        get => native.weight_decay;
+        init => native.weight_decay = value;
+    }
 
     /// <summary>Largest global L2 norm of the gradient; 0 disables clipping.</summary>
-    public double GradClip { get; init; }
+    public double GradClip
+    {
+        get => native.grad_clip;
+        init => native.grad_clip = value;
+    }
 
     /// <summary>Steps of linear warm-up, fewer than <see cref="TotalSteps"/>.</summary>
-    public long WarmupSteps { get; init; }
+    public long WarmupSteps
+    {
+        get => native.warmup_steps;
+        init => native.warmup_steps = value;
+    }
 
     /// <summary>Length of the schedule.</summary>
-    public long TotalSteps { get; init; }
+    public long TotalSteps
+    {
+        get => native.total_steps;
+        init => native.total_steps = value;
+    }
 
     /// <summary>Examples per micro-batch (and per evaluation batch).</summary>
-    public long BatchSize { get; init; }
+    public long BatchSize
+    {
+        get => native.batch_size;
+        init => native.batch_size = value;
+    }
 
     /// <summary>Micro-batches per optimizer step.</summary>
-    public long GradAccumulation { get; init; }
+    public long GradAccumulation
+    {
+        get => native.grad_accumulation;
+        init => native.grad_accumulation = value;
+    }
 
     /// <summary>The batches of step s are a function of (seed, s) only, so a resumed run sees the same data.</summary>
-    public ulong Seed { get; init; }
+    public ulong Seed
+    {
+        get => native.seed;
+        init => native.seed = value;
+    }
 
     /// <summary>Coefficients a MADA-family optimizer starts from; null for its preset's.</summary>
-    public Coefficients? InitialCoefficients { get; init; }
+    public Coefficients? InitialCoefficients
+    {
+        get => native.has_q0 != 0 ? Coefficients.FromNative(native.q0) : null;
+        init => (native.has_q0, native.q0) = (value.HasValue ? 1 : 0, value.GetValueOrDefault().ToNative());
+    }
 
     /// <summary>Paper or reference equations for the MADA family.</summary>
-    public Mode Mode { get; init; }
-
-    internal static TrainerOptions FromNative(in mada_trainer_options native) => new()
+    public Mode Mode
     {
-        Optimizer = (OptimizerKind)native.optimizer,
-        Lr = native.lr,
-        MinLrRatio = native.min_lr_ratio,
-        WeightDecay = native.weight_decay,
-        GradClip = native.grad_clip,
-        WarmupSteps = native.warmup_steps,
-        TotalSteps = native.total_steps,
-        BatchSize = native.batch_size,
-        GradAccumulation = native.grad_accumulation,
-        Seed = native.seed,
-        InitialCoefficients = native.has_q0 != 0 ? Coefficients.FromNative(native.q0) : null,
-        Mode = (Mode)native.mode,
-    };
+        get => (Mode)native.mode;
+        init => native.mode = (mada_mode)value;
+    }
 
-    internal mada_trainer_options ToNative() => new()
-    {
-        optimizer = (mada_optimizer_kind)Optimizer,
-        lr = Lr,
-        min_lr_ratio = MinLrRatio,
-        weight_decay = WeightDecay,
-        grad_clip = GradClip,
-        warmup_steps = WarmupSteps,
-        total_steps = TotalSteps,
-        batch_size = BatchSize,
-        grad_accumulation = GradAccumulation,
-        seed = Seed,
-        has_q0 = InitialCoefficients.HasValue ? 1 : 0,
-        q0 = InitialCoefficients.GetValueOrDefault().ToNative(),
-        mode = (mada_mode)Mode,
-    };
+    internal static TrainerOptions FromNative(in mada_trainer_options native) => new() { native = native };
+
+    internal mada_trainer_options ToNative() => native;
 }

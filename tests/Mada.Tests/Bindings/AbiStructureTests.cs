@@ -70,7 +70,7 @@ public sealed class AbiStructureTests
 
     /// <summary>
     /// mada_options by hand, x86-64 System V and Windows alike: doubles at 8-byte alignment,
-    /// mada_coefficients = 6 doubles = 48 bytes, uint32_t learn_mask at 112 then 4 bytes of
+    /// mada_coefficients = 6 doubles = 48 bytes, uint32_t learn at 112 then 4 bytes of
     /// padding before the next double-aligned member, two 4-byte enums at the end.
     /// </summary>
     [Fact]
@@ -81,7 +81,7 @@ public sealed class AbiStructureTests
         Assert.Equal(264, Unsafe.SizeOf<mada_options>());
         (string Field, int Offset)[] expected =
         [
-            ("lr", 0), ("weight_decay", 8), ("q0", 16), ("hyper_lr", 64), ("learn_mask", 112), ("lower", 120),
+            ("lr", 0), ("weight_decay", 8), ("q0", 16), ("hyper_lr", 64), ("learn", 112), ("lower", 120),
             ("upper", 168), ("eps", 216), ("lion_beta1", 224), ("lion_beta2", 232), ("hypergrad_clip", 240),
             ("grad_clip", 248), ("mode", 256), ("non_finite", 260),
         ];

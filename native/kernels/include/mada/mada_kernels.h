@@ -85,7 +85,7 @@ typedef enum mada_preset {
   MADA_PRESET_LION = 7
 } mada_preset;
 
-/* Bit k of mada_options.learn_mask turns learning of coefficient k on. */
+/* Bit k of mada_options.learn turns learning of coefficient k on. */
 typedef enum mada_coefficient {
   MADA_COEFFICIENT_BETA1 = 0,
   MADA_COEFFICIENT_BETA2 = 1,
@@ -106,13 +106,14 @@ typedef struct mada_coefficients {
   double gamma;
 } mada_coefficients;
 
-/* Every option of mada::MadaOptions. Fill it with mada_options_preset, then change fields. */
+/* Every option of mada::MadaOptions, field for field (same names, same order as the C++
+   MADA_STEP_OPTION_FIELDS list). Fill it with mada_options_preset, then change fields. */
 typedef struct mada_options {
   double lr;                   /* default learning rate of parameter groups */
   double weight_decay;         /* default decoupled weight decay of parameter groups */
   mada_coefficients q0;        /* initial coefficients; each must lie inside [lower, upper] */
   mada_coefficients hyper_lr;  /* hyper learning rate per coefficient */
-  uint32_t learn_mask;         /* bit k set: coefficient k learns */
+  uint32_t learn;              /* bit k set: coefficient k learns */
   mada_coefficients lower;     /* lower bound per coefficient */
   mada_coefficients upper;     /* upper bound per coefficient */
   double eps;

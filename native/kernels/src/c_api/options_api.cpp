@@ -5,6 +5,7 @@
 #include <mada/error.h>
 
 #include <string>
+#include <type_traits>
 
 namespace mada::c_api {
 
@@ -29,48 +30,52 @@ static_assert(sizeof(Coefficients) == sizeof(mada_coefficients));
 Coefficients from_c(const mada_coefficients& c) { return {c.beta1, c.beta2, c.beta3, c.rho, c.c, c.gamma}; }
 mada_coefficients to_c(const Coefficients& c) { return {c.beta1, c.beta2, c.beta3, c.rho, c.c, c.gamma}; }
 
+namespace {
+
+// One field of mada_options to its C++ type and back: coefficients go through their struct
+// twins, every other field (doubles, the learn mask, the enums tied above) is a plain cast.
+template <class Cpp, class C>
+Cpp field_from_c(const C& value) {
+  if constexpr (std::is_same_v<Cpp, Coefficients>) return from_c(value);
+  else return static_cast<Cpp>(value);
+}
+
+template <class C, class Cpp>
+C field_to_c(const Cpp& value) {
+  if constexpr (std::is_same_v<Cpp, Coefficients>) return to_c(value);
+  else return static_cast<C>(value);
+}
+
+}  // namespace
+
+// Both directions are driven by MADA_STEP_OPTION_FIELDS, whose names the C struct shares: a
+// field added there and not to mada_options (or the reverse) does not compile.
 StepOptions from_c(const mada_options& o) {
   if (o.mode != MADA_MODE_PAPER && o.mode != MADA_MODE_REFERENCE)
     fail(ErrorKind::InvalidArgument, "invalid MADA option: unknown mode " + std::to_string(o.mode));
   if (o.non_finite != MADA_NON_FINITE_ERROR && o.non_finite != MADA_NON_FINITE_SKIP)
     fail(ErrorKind::InvalidArgument,
          "invalid MADA option: unknown non_finite policy " + std::to_string(o.non_finite));
-  StepOptions s(o.lr);
-  s.weight_decay(o.weight_decay)
-      .q0(from_c(o.q0))
-      .hyper_lr(from_c(o.hyper_lr))
-      .learn(o.learn_mask)
-      .lower(from_c(o.lower))
-      .upper(from_c(o.upper))
-      .eps(o.eps)
-      .lion_beta1(o.lion_beta1)
-      .lion_beta2(o.lion_beta2)
-      .hypergrad_clip(o.hypergrad_clip)
-      .grad_clip(o.grad_clip)
-      .mode(static_cast<Mode>(o.mode))
-      .non_finite(static_cast<NonFinitePolicy>(o.non_finite));
+  StepOptions s;
+#define MADA_OPTION_FROM_C(type, name, init) s.name(field_from_c<type>(o.name));
+  MADA_STEP_OPTION_FIELDS(MADA_OPTION_FROM_C)
+#undef MADA_OPTION_FROM_C
   s.validate();
   return s;
 }
 
 mada_options to_c(const StepOptions& s) {
   mada_options o{};
-  o.lr = s.lr();
-  o.weight_decay = s.weight_decay();
-  o.q0 = to_c(s.q0());
-  o.hyper_lr = to_c(s.hyper_lr());
-  o.learn_mask = s.learn();
-  o.lower = to_c(s.lower());
-  o.upper = to_c(s.upper());
-  o.eps = s.eps();
-  o.lion_beta1 = s.lion_beta1();
-  o.lion_beta2 = s.lion_beta2();
-  o.hypergrad_clip = s.hypergrad_clip();
-  o.grad_clip = s.grad_clip();
-  o.mode = static_cast<mada_mode>(s.mode());
-  o.non_finite = static_cast<mada_non_finite_policy>(s.non_finite());
+#define MADA_OPTION_TO_C(type, name, init) o.name = field_to_c<decltype(o.name)>(s.name());
+  MADA_STEP_OPTION_FIELDS(MADA_OPTION_TO_C)
+#undef MADA_OPTION_TO_C
   return o;
 }
+
+// Every byte of mada_options is one of those fields (or the padding after learn): a C field the
+// list does not name would be left at zero by to_c.
+static_assert(sizeof(mada_options) == 4 * sizeof(mada_coefficients) + 7 * sizeof(double) + sizeof(uint32_t) + 4 +
+                                          sizeof(mada_mode) + sizeof(mada_non_finite_policy));
 
 }  // namespace mada::c_api
 
