@@ -145,7 +145,7 @@ public sealed record MadaOptions
     /// <exception cref="ArgumentException">A field is out of range; the message names it.</exception>
     public void Validate() => NativeOptions.Validate(ToNative());
 
-    private static MadaOptions FromPreset(mada_preset preset) => FromNative(NativeOptions.Preset(preset));
+    internal static MadaOptions FromPreset(mada_preset preset) => FromNative(NativeOptions.Preset(preset));
 
     internal static MadaOptions FromNative(in mada_options native) => new() { native = native };
 

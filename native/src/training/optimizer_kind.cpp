@@ -22,19 +22,21 @@ OptimizerKind optimizer_kind(const std::string& name) {
   fail(ErrorKind::InvalidArgument, "unknown optimizer '" + name + "' (known: " + known + ")");
 }
 
+// The MADA family's kinds are the presets, value for value (and so are their C twins, which
+// c_api asserts equal to these), so a kind is its preset without a table of its own.
+static_assert(static_cast<int>(OptimizerKind::Mada) == static_cast<int>(Preset::Mada));
+static_assert(static_cast<int>(OptimizerKind::HyperAdam) == static_cast<int>(Preset::HyperAdam));
+static_assert(static_cast<int>(OptimizerKind::Adam) == static_cast<int>(Preset::Adam));
+static_assert(static_cast<int>(OptimizerKind::AdamW) == static_cast<int>(Preset::AdamW));
+static_assert(static_cast<int>(OptimizerKind::AVGrad) == static_cast<int>(Preset::AVGrad));
+static_assert(static_cast<int>(OptimizerKind::Yogi) == static_cast<int>(Preset::Yogi));
+static_assert(static_cast<int>(OptimizerKind::Adan) == static_cast<int>(Preset::Adan));
+static_assert(static_cast<int>(OptimizerKind::Lion) == static_cast<int>(Preset::Lion));
+static_assert(static_cast<int>(OptimizerKind::Lion) + 1 == kPresetCount);
+
 MadaOptions preset_options(OptimizerKind kind, double lr) {
-  switch (kind) {
-    case OptimizerKind::Mada: return MadaOptions::MADA(lr);
-    case OptimizerKind::HyperAdam: return MadaOptions::HyperAdam(lr);
-    case OptimizerKind::Adam: return MadaOptions::Adam(lr);
-    case OptimizerKind::AdamW: return MadaOptions::AdamW(lr);
-    case OptimizerKind::AVGrad: return MadaOptions::AVGrad(lr);
-    case OptimizerKind::Yogi: return MadaOptions::Yogi(lr);
-    case OptimizerKind::Adan: return MadaOptions::Adan(lr);
-    case OptimizerKind::Lion: return MadaOptions::Lion(lr);
-    default: break;
-  }
-  fail(ErrorKind::InvalidArgument, name_of(kind) + " is not a MADA preset");
+  if (!is_mada_family(kind)) fail(ErrorKind::InvalidArgument, name_of(kind) + " is not a MADA preset");
+  return MadaOptions::preset(static_cast<Preset>(kind), lr);
 }
 
 std::unique_ptr<torch::optim::Optimizer> make_optimizer(const OptimizerSettings& s,

@@ -1,3 +1,5 @@
+using Mada.Native;
+
 namespace Mada;
 
 /// <summary>How an <see cref="OptimizerKind"/> relates to the MADA presets.</summary>
@@ -8,16 +10,7 @@ public static class OptimizerKindExtensions
 
     /// <summary>The preset a MADA-family kind trains with: its default lr and initial coefficients.</summary>
     /// <exception cref="ArgumentException"><paramref name="kind"/> is not of the MADA family.</exception>
-    public static MadaOptions Preset(this OptimizerKind kind) => kind switch
-    {
-        OptimizerKind.Mada => MadaOptions.Mada,
-        OptimizerKind.HyperAdam => MadaOptions.HyperAdam,
-        OptimizerKind.Adam => MadaOptions.Adam,
-        OptimizerKind.AdamW => MadaOptions.AdamW,
-        OptimizerKind.AVGrad => MadaOptions.AVGrad,
-        OptimizerKind.Yogi => MadaOptions.Yogi,
-        OptimizerKind.Adan => MadaOptions.Adan,
-        OptimizerKind.Lion => MadaOptions.Lion,
-        _ => throw new ArgumentException($"{kind} is not of the MADA family and has no preset.", nameof(kind)),
-    };
+    public static MadaOptions Preset(this OptimizerKind kind) => kind.IsMadaFamily()
+        ? MadaOptions.FromPreset((mada_preset)kind)  // the family's values are the presets' (asserted natively)
+        : throw new ArgumentException($"{kind} is not of the MADA family and has no preset.", nameof(kind));
 }

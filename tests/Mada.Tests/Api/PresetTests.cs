@@ -85,6 +85,29 @@ public sealed class PresetTests
         fixedPoint(options.InitialCoefficients);
     }
 
+    /// <summary>
+    /// A trainer's MADA-family kind is the preset of the same name (the kind's value is the
+    /// preset's); libtorch's own optimizers have none.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(AllPresets))]
+    public void EachMadaFamilyKindIsThePresetOfItsName(string name)
+    {
+        var kind = Enum.Parse<OptimizerKind>(name);
+
+        Assert.True(kind.IsMadaFamily());
+        Assert.Equal(Preset(name), kind.Preset());
+    }
+
+    [Theory]
+    [InlineData(OptimizerKind.AmsGrad)]
+    [InlineData(OptimizerKind.Sgd)]
+    public void LibtorchsOptimizersHaveNoPreset(OptimizerKind kind)
+    {
+        Assert.False(kind.IsMadaFamily());
+        Assert.Throws<ArgumentException>("kind", () => kind.Preset());
+    }
+
     /// <summary>Adam: beta3 = 0, c = rho = gamma = 1.</summary>
     private static void AssertAdamFixedPoint(Coefficients q) =>
         Assert.Equal((0.0, 1.0, 1.0, 1.0), (q.Beta3, q.C, q.Rho, q.Gamma));
