@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <limits>
 
 namespace {
@@ -51,6 +52,15 @@ TEST(BadOptions, AreRefusedWithTheFieldNamed) {
     const std::string message = expect_error([&] { mada::Mada opt({p}, options); }, ErrorKind::InvalidArgument);
     EXPECT_NE(message.find(field), std::string::npos) << "'" << message << "' does not name " << field;
   }
+}
+
+// A NaN is spelled NaN whatever its sign bit (the C library printed "-nan" for lr = -NaN).
+TEST(BadOptions, ANaNIsSpelledNaN) {
+  torch::Tensor p = torch::zeros({2});
+  const std::string message =
+      expect_error([&] { mada::Mada opt({p}, MadaOptions(std::copysign(kNaN, -1.0))); }, ErrorKind::InvalidArgument);
+  EXPECT_NE(message.find("lr = NaN"), std::string::npos) << message;
+  EXPECT_EQ(message.find("nan"), std::string::npos) << message;
 }
 
 class BadStep : public ::testing::Test {
@@ -115,6 +125,47 @@ TEST_F(BadStep, TheSkipPolicyDropsTheStepAndCountsIt) {
   problem_.set_gradients(params_, 4);
   opt_->step();
   EXPECT_EQ(opt_->step_count(), before.t + 1);
+}
+
+// A finite gradient too large for the float32 second moment (1e20, 3e38) was accepted and made
+// the state non-finite, after which every step was refused as "NaN or Inf" although the new
+// gradients were fine. Now the step is refused naming the parameter, nothing changes, and the
+// next ordinary step goes on (spec, "Edge cases": nothing non-finite is ever stored).
+TEST_F(BadStep, AHugeFiniteGradientIsRefusedAndLaterStepsGoOn) {
+  for (const float huge : {1e20f, -3e38f}) {
+    params_[1].mutable_grad()[0] = huge;
+    const std::string message = expect_unchanged(ErrorKind::NonFinite);
+    EXPECT_NE(message.find("parameter 1"), std::string::npos) << message;
+    EXPECT_NE(message.find("magnitude"), std::string::npos) << message;
+  }
+  for (int64_t t = 4; t <= 8; ++t) {
+    problem_.set_gradients(params_, t);
+    ASSERT_NO_THROW(opt_->step());
+  }
+  for (const auto& p : params_) EXPECT_TRUE(torch::isfinite(p).all().item<bool>());
+  EXPECT_TRUE(std::isfinite(opt_->grad_norm()));
+}
+
+// lr = 1e30 carried parameters past the float range; a step with it is refused, naming the lr.
+TEST_F(BadStep, AnEnormousLearningRateIsRefused) {
+  opt_->param_groups()[0].options().set_lr(1e30);
+  EXPECT_NE(expect_unchanged(ErrorKind::NonFinite).find("lr 1e+30"), std::string::npos);
+  opt_->param_groups()[0].options().set_lr(1e-2);
+  ASSERT_NO_THROW(opt_->step());
+  for (const auto& p : params_) EXPECT_TRUE(torch::isfinite(p).all().item<bool>());
+}
+
+// Under the skip policy a step with a huge gradient is dropped and counted like a NaN one.
+TEST_F(BadStep, TheSkipPolicyDropsAHugeGradientStep) {
+  static_cast<MadaOptions&>(opt_->defaults()).non_finite(NonFinitePolicy::Skip);
+  params_[0].mutable_grad()[1][1] = 1e25f;
+  const OptimizerSnapshot before(*opt_);
+  const auto params_before = clones(params_);
+  opt_->step();
+  EXPECT_EQ(opt_->skipped_steps(), before.skipped + 1);
+  EXPECT_EQ(opt_->step_count(), before.t);
+  EXPECT_EQ(opt_->coefficients(), before.q);
+  EXPECT_TRUE(all_equal(params_, params_before));
 }
 
 TEST_F(BadStep, ANegativeGroupLearningRate) {

@@ -1,6 +1,8 @@
 #include <mada/error.h>
 #include <mada/step_options.h>
 
+#include "text/format_number.h"
+
 #include <cmath>
 #include <sstream>
 #include <string_view>
@@ -24,7 +26,7 @@ struct Field {
 
 std::string describe(const Field& f, double value) {
   std::ostringstream s;
-  s << f.str() << " = " << value;
+  s << f.str() << " = " << format_number(value);
   return s.str();
 }
 

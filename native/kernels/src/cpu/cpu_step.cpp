@@ -3,6 +3,8 @@
 #include "../math/step_scalars.h"
 #include "loop_table.h"
 #include "thread_pool.h"
+#include "../step/range_limits.h"
+#include "../text/format_number.h"
 
 #include <mada/error.h>
 
@@ -11,6 +13,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 
 namespace mada::kernels {
 
@@ -45,16 +48,39 @@ CpuStep::Start CpuStep::begin(HyperState& state, const StepOptions& o, const Par
     return Start::NoGradient;
   state.prev_lr.resize(group_lr.size(), 0.0);
   reduction_ = reduce(state.prev_lr, parallel);
-  bool finite = std::isfinite(reduction_.sq_norm);
-  for (double dot : reduction_.scaled_dot) finite = finite && std::isfinite(dot);
-  if (finite) return Start::Update;
+  const std::string problem = out_of_range(o);
+  if (problem.empty()) return Start::Update;
   if (o.non_finite() == NonFinitePolicy::Skip) {
     ++state.skipped;
     return Start::Skip;
   }
-  fail(ErrorKind::NonFinite,
-       "MADA step refused: a gradient holds NaN or Inf (nothing was changed; "
-       "set non_finite to skip to drop such steps)");
+  fail(ErrorKind::NonFinite, "MADA step refused: " + problem +
+                                 " (nothing was changed; set non_finite to skip to drop such steps)");
+}
+
+// Why this step would store something non-finite, or "" when it cannot: a NaN or Inf
+// gradient, a gradient too large for its tensor's second moment, or an lr that could carry a
+// parameter past its type's range. Formatted only when refusing.
+std::string CpuStep::out_of_range(const StepOptions& o) const {
+  const Reduction& r = reduction_;
+  bool finite = std::isfinite(r.sq_norm);
+  for (double dot : r.scaled_dot) finite = finite && std::isfinite(dot);
+  if (!finite) return "a gradient holds NaN or Inf";
+  auto type_of = [](const TensorSlot& s) { return std::string(s.is_double ? "float64" : "float32"); };
+  if (r.worst_ratio > 1.0) {
+    const TensorSlot& s = slots[r.worst_slot];
+    return "the gradient of parameter " + std::to_string(r.worst_slot) + " holds an element of magnitude " +
+           format_number(r.worst_grad, 3) + ", above " + format_number(gradient_limit(s.is_double), 3) +
+           ", the largest whose square its " + type_of(s) + " second moment can hold";
+  }
+  for (size_t i = 0; i < slots.size(); ++i) {
+    const TensorSlot& s = slots[i];
+    if (s.has_grad() && s.lr > lr_limit(o, s.is_double))
+      return "parameter " + std::to_string(i) + " would step with lr " + format_number(s.lr, 3) + ", above " +
+             format_number(lr_limit(o, s.is_double), 3) + ", the largest that keeps a " + type_of(s) +
+             " parameter finite for any gradient within range at these bounds and eps";
+  }
+  return "";
 }
 
 void CpuStep::finish(HyperState& state, const StepOptions& o, const Parallel& parallel) {
@@ -102,6 +128,12 @@ Reduction CpuStep::reduce(const std::vector<double>& prev_lr, const Parallel& pa
       for (int k = 0; k < kNormPartial; ++k) r.scaled_dot[k] += alpha * part[k];
     }
     r.sq_norm += part[kNormPartial];
+    const double ratio = part[kMaxAbsPartial] / gradient_limit(s.is_double);
+    if (ratio > r.worst_ratio) {
+      r.worst_ratio = ratio;
+      r.worst_grad = part[kMaxAbsPartial];
+      r.worst_slot = blocks_[b].slot;
+    }
   }
   return r;
 }

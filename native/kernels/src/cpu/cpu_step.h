@@ -13,6 +13,7 @@
 #include <mada/step_options.h>
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace mada::kernels {
@@ -45,6 +46,7 @@ class CpuStep {
     int32_t slot;
     int64_t begin, end;
   };
+  std::string out_of_range(const StepOptions& o) const;
   void plan_blocks();
   Reduction reduce(const std::vector<double>& prev_lr, const Parallel& parallel);
   void update(const StepScalars<double>& scalars, double grad_scale, Mode mode, const Parallel& parallel);

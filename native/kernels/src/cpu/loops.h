@@ -11,6 +11,7 @@
 #include "../math/step_scalars.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace mada::kernels {
 namespace {
@@ -47,12 +48,14 @@ constexpr int kLanes = 8;
 template <typename T, bool kWithDerivatives>
 void reduce_elements(const int64_t count, const int64_t stride, const T* __restrict g,
                      const T* __restrict d, double* __restrict out) {
-  double acc[kPartialCount][kLanes] = {};
+  double acc[kNormPartial + 1][kLanes] = {};
+  double amax[kLanes] = {};
   int64_t i = 0;
   for (; i + kLanes <= count; i += kLanes) {
     for (int l = 0; l < kLanes; ++l) {
       const double gi = static_cast<double>(g[i + l]);
       acc[kNormPartial][l] += gi * gi;
+      amax[l] = std::max(amax[l], std::abs(gi));
       if (kWithDerivatives) {
         for (int k = 0; k < kNormPartial; ++k) acc[k][l] += gi * static_cast<double>(d[k * stride + i + l]);
       }
@@ -61,15 +64,17 @@ void reduce_elements(const int64_t count, const int64_t stride, const T* __restr
   for (int l = 0; i < count; ++i, ++l) {
     const double gi = static_cast<double>(g[i]);
     acc[kNormPartial][l] += gi * gi;
+    amax[l] = std::max(amax[l], std::abs(gi));
     if (kWithDerivatives) {
       for (int k = 0; k < kNormPartial; ++k) acc[k][l] += gi * static_cast<double>(d[k * stride + i]);
     }
   }
-  for (int k = 0; k < kPartialCount; ++k) {
+  for (int k = 0; k <= kNormPartial; ++k) {
     double sum = 0.0;
     for (int l = 0; l < kLanes; ++l) sum += acc[k][l];
     out[k] = sum;
   }
+  out[kMaxAbsPartial] = *std::max_element(amax, amax + kLanes);
 }
 
 template <typename T, bool kWithDerivatives>

@@ -6,14 +6,20 @@
 
 namespace mada::kernels {
 
-// Pass 1 writes, per block of elements, the six dots sum(graw * D_k) and then sum(graw^2).
+// Pass 1 writes, per block of elements, the six dots sum(graw * D_k), then sum(graw^2), then
+// max|graw| (for the range check before pass 2).
 inline constexpr int kNormPartial = static_cast<int>(kCoefficientCount);
-inline constexpr int kPartialCount = kNormPartial + 1;
+inline constexpr int kMaxAbsPartial = kNormPartial + 1;
+inline constexpr int kPartialCount = kMaxAbsPartial + 1;
 
 // What pass 1 finds: sum over groups of alpha_{t-1} * sum(graw * D_k), and sum(graw^2).
 struct Reduction {
   double scaled_dot[kCoefficientCount] = {0, 0, 0, 0, 0, 0};
   double sq_norm = 0.0;
+  // The gradient element largest against its tensor's gradient_limit: max|g| / limit, and where.
+  double worst_ratio = 0.0;
+  double worst_grad = 0.0;
+  int worst_slot = -1;
 };
 
 // h_k = -sum_groups alpha_{t-1} sum(g D_k).
