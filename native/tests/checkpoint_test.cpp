@@ -1,11 +1,14 @@
 // Save, load into a fresh optimizer, continue: bit-identical to never having stopped. A bad
 // checkpoint is refused with a clear error and changes nothing.
 #include "quadratic_problem.h"
+#include "kernels/src/io/envelope.h"
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <iterator>
 
 namespace {
@@ -130,6 +133,41 @@ TEST_F(BadCheckpoint, CorruptBytesAreRefused) {
                  ErrorKind::Checkpoint);
 }
 
+// Bytes flipped inside the archive under a valid envelope (the CRC recomputed, so libtorch's
+// own parser reads them, as a hostile or buggy writer would make them): each load either
+// succeeds with nothing non-finite in the optimizer, or is refused as a Checkpoint error and
+// changes nothing; never INTERNAL with parser text, never a crash.
+TEST_F(BadCheckpoint, BytesFlippedUnderAValidEnvelopeAreRefusedOrLoadFinite) {
+  const mada::kernels::Payload payload = mada::kernels::unseal("MADACKP1", good_.data(), good_.size());
+  const std::string archive(payload.data, payload.size);
+  const size_t stride = std::max<size_t>(1, archive.size() / 450);
+  int refused = 0, loaded = 0;
+  for (size_t i = 0; i < archive.size(); i += stride) {
+    std::string flipped = archive;
+    flipped[i] ^= static_cast<char>(1 << (i % 8));
+    const std::string bytes = mada::kernels::seal("MADACKP1", flipped);
+    mada::Mada target(clones(params_), MadaOptions::MADA(0.02));
+    const OptimizerSnapshot before(target);
+    try {
+      mada::load_from_bytes(target, bytes.data(), bytes.size());
+      ++loaded;
+      const OptimizerSnapshot after(target);
+      bool finite = true;
+      for (double x : {after.q.beta1, after.q.beta2, after.q.beta3, after.q.rho, after.q.c, after.q.gamma})
+        finite = finite && std::isfinite(x);
+      for (const auto& buffers : after.state)
+        for (const auto& b : buffers) finite = finite && (!b.defined() || torch::isfinite(b).all().item<bool>());
+      EXPECT_TRUE(finite) << "byte " << i << " loaded a non-finite value";
+    } catch (const mada::Error& e) {
+      ++refused;
+      EXPECT_EQ(e.kind(), ErrorKind::Checkpoint) << "byte " << i << ": " << e.what();
+      EXPECT_TRUE(OptimizerSnapshot(target) == before) << "byte " << i;
+    }
+  }
+  EXPECT_GT(refused, 0);
+  std::cout << refused << " refused, " << loaded << " loaded\n";
+}
+
 TEST_F(BadCheckpoint, ACheckpointOfOtherShapesIsRefused) {
   QuadraticProblem other({{23, 9}, {8}, {4, 5}}, torch::kFloat, 53);
   auto other_params = other.initial_params();
@@ -162,6 +200,16 @@ TEST_F(BadCheckpoint, MissingAndCorruptFilesAreRefused) {
   const std::string path = ::testing::TempDir() + "/mada_corrupt.pt";
   std::ofstream(path, std::ios::binary) << good_.substr(0, 100);
   expect_refused([&](mada::Mada& o) { mada::load_checkpoint(o, path); }, ErrorKind::Checkpoint);
+  // A directory is an I/O error naming it (it was "basic_filebuf::underflow", INTERNAL).
+  const std::string dir = ::testing::TempDir() + "/mada_a_directory";
+  std::filesystem::create_directories(dir);
+  try {
+    mada::load_checkpoint(*opt_, dir);
+    ADD_FAILURE() << "a directory loaded";
+  } catch (const mada::Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Io) << e.what();
+    EXPECT_NE(std::string(e.what()).find(dir), std::string::npos) << e.what();
+  }
 }
 
 TEST_F(BadCheckpoint, AFileHoldsExactlyTheBytesOfTheBuffer) {

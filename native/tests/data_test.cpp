@@ -93,6 +93,15 @@ TEST(FashionMnistFiles, MissingAndMalformedFilesAreClearErrors) {
   EXPECT_THROW(mada::FashionMnist{dir}, mada::Error);  // bad magic
   write_file(dir + "/t10k-labels-idx1-ubyte", idx_bytes(0x0801, {5}, std::vector<uint8_t>(3, 1)), false);
   EXPECT_THROW(mada::FashionMnist{dir}, mada::Error);  // truncated
+  // Files holding 0 images: a clear error of ours, not libtorch's "max(): Expected reduction dim".
+  write_mnist(dir, "t10k", 0, false);
+  try {
+    mada::FashionMnist data(dir);
+    ADD_FAILURE() << "a test set of 0 images loaded";
+  } catch (const mada::Error& e) {
+    EXPECT_EQ(e.kind(), mada::ErrorKind::InvalidArgument);
+    EXPECT_NE(std::string(e.what()).find("t10k-images-idx3-ubyte holds no images"), std::string::npos) << e.what();
+  }
 }
 
 std::string write_text(const std::string& name, const std::string& text) {

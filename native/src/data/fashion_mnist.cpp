@@ -76,6 +76,7 @@ FashionMnist::FashionMnist(const std::string& directory, int64_t train_limit) {
     auto t = read_idx(file(stem));
     if (t.dim() != 3 || t.size(1) != 28 || t.size(2) != 28)
       fail(ErrorKind::InvalidArgument, std::string(stem) + " does not hold 28x28 images");
+    if (t.size(0) == 0) fail(ErrorKind::InvalidArgument, std::string(stem) + " holds no images");
     return t;
   };
   auto labels = [&](const char* stem, int64_t n) {

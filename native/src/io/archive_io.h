@@ -24,7 +24,7 @@ torch::Tensor read_entry(torch::serialize::InputArchive& archive, const std::str
 torch::Tensor read_entry(torch::serialize::InputArchive& archive, const std::string& key, torch::ScalarType dtype,
                          int64_t numel);
 
-// Runs load(); a c10::Error it throws (a missing or mistyped entry) becomes Checkpoint.
+// Runs load(); a libtorch error it throws (a missing, mistyped or damaged entry) becomes Checkpoint.
 template <typename Load>
 void load_checked(const std::string& what, Load&& load) {
   try {
@@ -33,6 +33,11 @@ void load_checked(const std::string& what, Load&& load) {
     throw;
   } catch (const c10::Error& e) {
     fail(ErrorKind::Checkpoint, what + " is not a valid checkpoint: " + e.what_without_backtrace());
+  } catch (const std::bad_alloc&) {
+    throw;
+  } catch (const std::exception& e) {
+    // TorchScript's unpickler reports a damaged entry with its own types (ErrorReport).
+    fail(ErrorKind::Checkpoint, what + " is not a valid checkpoint: " + e.what());
   }
 }
 

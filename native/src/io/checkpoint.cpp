@@ -47,6 +47,11 @@ torch::serialize::InputArchive open_archive_bytes(const char* data, size_t size)
     archive.load_from(payload.data, payload.size);
   } catch (const c10::Error& e) {
     fail(ErrorKind::Checkpoint, std::string("not a readable checkpoint: ") + e.what_without_backtrace());
+  } catch (const std::bad_alloc&) {
+    throw;
+  } catch (const std::exception& e) {
+    // TorchScript's unpickler reports a damaged archive with its own types (ErrorReport).
+    fail(ErrorKind::Checkpoint, std::string("not a readable checkpoint: ") + e.what());
   }
   return archive;
 }
