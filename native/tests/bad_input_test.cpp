@@ -47,7 +47,9 @@ TEST(BadOptions, AreRefusedWithTheFieldNamed) {
       {MadaOptions().lion_beta1(1.5), "lion_beta1"},
       {MadaOptions().learn(0x40), "learn"},
   };
-  for (const auto& [options, field] : cases) {
+  for (const auto& entry : cases) {
+    const MadaOptions& options = entry.first;  // (a lambda cannot capture a structured binding in C++17)
+    const char* field = entry.second;
     torch::Tensor p = torch::zeros({2});
     const std::string message = expect_error([&] { mada::Mada opt({p}, options); }, ErrorKind::InvalidArgument);
     EXPECT_NE(message.find(field), std::string::npos) << "'" << message << "' does not name " << field;

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+
 namespace {
 
 using mada::Coefficient;
@@ -74,14 +77,29 @@ TEST(Presets, FixedPointsStayPutWhileLearningMovesMada) {
   auto learning_params = problem.initial_params();
   mada::Mada fixed(fixed_params, MadaOptions::Yogi(1e-2));
   mada::Mada learning(learning_params, MadaOptions::MADA(1e-2));
+  const MadaOptions& o = MadaOptions::MADA(1e-2);
+  int moved = 0;
   for (int64_t t = 1; t <= 20; ++t) {
     problem.set_gradients(fixed_params, t);
     problem.set_gradients(learning_params, t);
     fixed.step();
+    const mada::Coefficients before = learning.coefficients();
     learning.step();
+    // Every hyper step is the spec's (steps 1-2), written here from the spec: q_k - eta_k *
+    // h_k * min(1, 10 / (|h_k| + 1e-6)), clamped into the bounds; none before the second update.
+    const mada::Coefficients h = learning.hypergradient();
+    for (std::size_t k = 0; k < mada::kCoefficientCount; ++k) {
+      double expected = before[k];
+      if (t >= 2) {
+        const double clipped = h[k] * std::min(1.0, 10.0 / (std::abs(h[k]) + 1e-6));
+        expected = std::clamp(before[k] - o.hyper_lr()[k] * clipped, o.lower()[k], o.upper()[k]);
+      }
+      EXPECT_NEAR(learning.coefficients()[k], expected, 1e-12) << "coefficient " << k << " at update " << t;
+      moved += learning.coefficients()[k] != before[k];
+    }
   }
   EXPECT_EQ(fixed.coefficients(), MadaOptions::Yogi().q0());
-  EXPECT_NE(learning.coefficients(), MadaOptions::MADA().q0());
+  EXPECT_GT(moved, 20) << "the hyper steps hardly moved MADA";
   for (std::size_t k = 0; k < mada::kCoefficientCount; ++k) {
     EXPECT_GE(learning.coefficients()[k], MadaOptions().lower()[k]);
     EXPECT_LE(learning.coefficients()[k], MadaOptions().upper()[k]);
