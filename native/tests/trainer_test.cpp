@@ -9,6 +9,9 @@
 #include <mada/training/trainer.h>
 
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
 #include <torch/torch.h>
 
 #include <fstream>
@@ -63,11 +66,24 @@ TEST(Trainer, AShortRunLowersTheLossForEveryOptimizer) {
 TEST(Trainer, MadaCoefficientsAreReportedAndTheScheduleIsFollowed) {
   auto o = options_for(OptimizerKind::Mada, 1e-2);
   mada::Trainer trainer(small_mlp(2), fashion(), o);
+  const mada::MadaOptions preset = mada::MadaOptions::MADA();
   mada::StepMetrics m;
+  mada::Coefficients previous = preset.q0();
   for (int i = 0; i < 40; ++i) {
     m = trainer.step();
-    ASSERT_TRUE(m.coefficients.has_value());
+    ASSERT_TRUE(m.coefficients.has_value() && m.hypergradient.has_value());
     EXPECT_DOUBLE_EQ(m.lr, (mada::CosineSchedule{1e-2, 1e-3, 4, 40}.at(m.step)));
+    // The reported coefficients are the spec's hyper step from the reported hypergradient
+    // (steps 1-2: clip to 10, descend, clamp), so a hyper step of the wrong sign fails here.
+    for (std::size_t k = 0; k < mada::kCoefficientCount; ++k) {
+      const double h = (*m.hypergradient)[k];
+      const double expected = m.step < 2 ? previous[k]
+                                         : std::clamp(previous[k] - preset.hyper_lr()[k] * h *
+                                                                        std::min(1.0, 10.0 / (std::abs(h) + 1e-6)),
+                                                      preset.lower()[k], preset.upper()[k]);
+      EXPECT_NEAR((*m.coefficients)[k], expected, 1e-12) << "coefficient " << k << " at step " << m.step;
+    }
+    previous = *m.coefficients;
   }
   EXPECT_DOUBLE_EQ(m.lr, 1e-3);
   EXPECT_NE(*m.coefficients, mada::MadaOptions::MADA().q0());
