@@ -5,6 +5,10 @@
 #   ./build.sh test    set up, build, run every test (ctest, then dotnet test)
 #   ./build.sh build   set up and build only
 #   ./build.sh setup   install what is missing (Debian packages), nothing else
+#   ./build.sh sanitize  the native tests under AddressSanitizer + UndefinedBehaviorSanitizer,
+#                        then the C ABI tests under LeakSanitizer (clang-14, build-sanitize/)
+#   ./build.sh fuzz [seconds]  runs each libFuzzer target (built in build-sanitize/ too) for
+#                        [seconds] (default 60) from the seeds in native/fuzz/corpus/
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -19,9 +23,18 @@ PACKAGES=(cmake ninja-build g++ libtorch-dev libopenblas0-pthread googletest lib
           libbenchmark-dev nlohmann-json3-dev zlib1g-dev dataset-fashion-mnist bible-kjv
           fontconfig fonts-dejavu-core patchelf python3)
 
+# What ./build.sh sanitize and fuzz add: clang-14, its sanitizer and libFuzzer runtimes, and
+# its OpenMP (ATen's parallel_for is OpenMP code inlined into our files).
+CLANG_PACKAGES=(clang-14 libclang-rt-14-dev libomp-14-dev)
+
 setup() {
+  install_missing "${PACKAGES[@]}"
+  command -v dotnet >/dev/null || { echo "error: the .NET SDK (dotnet) is not on PATH" >&2; exit 1; }
+}
+
+install_missing() {
   local missing=()
-  for p in "${PACKAGES[@]}"; do
+  for p in "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   if ((${#missing[@]})); then
@@ -31,7 +44,6 @@ setup() {
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
-  command -v dotnet >/dev/null || { echo "error: the .NET SDK (dotnet) is not on PATH" >&2; exit 1; }
 }
 
 build() {
@@ -57,10 +69,53 @@ run_main() {
   MADA_NATIVE_PATH="$BUILD/native" "$ROOT/src/Mada.Cli/bin/Release/net10.0/mada" demo
 }
 
+# One clang-14 build serves both: everything instrumented with ASan + UBSan (and for libFuzzer's
+# coverage), the tests and the fuzz targets.
+SANITIZE_BUILD=${MADA_SANITIZE_BUILD_DIR:-$ROOT/build-sanitize}
+clang_build() {
+  install_missing "${PACKAGES[@]}" "${CLANG_PACKAGES[@]}"
+  if [ ! -f "$SANITIZE_BUILD/build.ninja" ]; then
+    cmake -S "$ROOT" -B "$SANITIZE_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 -DMADA_BUILD_BENCHMARKS=OFF \
+      -DMADA_SANITIZE=ON -DMADA_FUZZ=ON
+  fi
+  cmake --build "$SANITIZE_BUILD" -j "$JOBS"
+}
+
+# ASan + UBSan over every native test; LeakSanitizer over the C ABI and the kernel core, whose
+# promise is that every object a caller destroys is freed (libtorch's own process-lifetime
+# allocations are suppressed in native/sanitizers/lsan.supp).
+sanitize() {
+  local dir=$SANITIZE_BUILD
+  clang_build
+  export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  (cd "$dir" && ASAN_OPTIONS=detect_leaks=0 ctest --output-on-failure -j "$JOBS")
+  (cd "$dir" && ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions="$ROOT/native/sanitizers/lsan.supp" \
+    ctest --output-on-failure -j "$JOBS" -R '^(CApi|CHeader|Engine)')
+}
+
+# Each libFuzzer target for $1 seconds (default 60) on a copy of its checked-in seeds.
+fuzz() {
+  local seconds=${1:-60} dir=$SANITIZE_BUILD
+  clang_build
+  for target in optimizer_checkpoint trainer_checkpoint vector_file c_abi_sequence; do
+    local corpus="$dir/corpus/$target"
+    mkdir -p "$corpus"
+    cp -n "$ROOT/native/fuzz/corpus/$target/"* "$corpus/" 2>/dev/null || true
+    echo "== fuzz_$target for ${seconds}s"
+    ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions="$ROOT/native/sanitizers/lsan.supp" \
+      UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+      "$dir/fuzz/fuzz_$target" -max_total_time="$seconds" -max_len=65536 -timeout=20 -rss_limit_mb=4096 \
+      -print_final_stats=1 -artifact_prefix="$dir/fuzz/$target-" "$corpus"
+  done
+}
+
 case "${1:-}" in
   setup) setup ;;
   build) setup; build ;;
   test) setup; build; run_tests ;;
   run) setup; build; run_main ;;
-  *) sed -n '2,8p' "$0"; exit 2 ;;
+  sanitize) sanitize ;;
+  fuzz) fuzz "${2:-60}" ;;
+  *) sed -n '2,12p' "$0"; exit 2 ;;
 esac

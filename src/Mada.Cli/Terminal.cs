@@ -8,5 +8,22 @@ namespace Mada.Cli;
 /// </summary>
 internal sealed record Terminal(IAnsiConsole Console, TextWriter Output, TextWriter Error)
 {
-    public static Terminal Standard => new(AnsiConsole.Console, System.Console.Out, System.Console.Error);
+    /// <summary>
+    /// The width given to output that goes to a file or a pipe: wide enough that no line is
+    /// wrapped. Spectre.Console would wrap it at 80 columns, mid-word, as if it were a terminal.
+    /// </summary>
+    public const int RedirectedWidth = 100_000;
+
+    public static Terminal Standard => new(StandardConsole(), System.Console.Out, System.Console.Error);
+
+    /// <summary>Spectre.Console's console on standard output, unwrapped when that is not a terminal.</summary>
+    private static IAnsiConsole StandardConsole()
+    {
+        var console = AnsiConsole.Console;
+        if (System.Console.IsOutputRedirected)
+        {
+            console.Profile.Width = RedirectedWidth;
+        }
+        return console;
+    }
 }

@@ -72,7 +72,7 @@ mada_status mada_tensor_read(const mada_tensor* tensor, float* data, size_t coun
     require_non_null(tensor, "tensor");
     require_count(tensor, count);
     if (count > 0) require_non_null(data, "data");
-    std::memcpy(data, tensor->tensor.data_ptr<float>(), count * sizeof(float));
+    if (count > 0) std::memcpy(data, tensor->tensor.data_ptr<float>(), count * sizeof(float));
   });
 }
 
@@ -81,7 +81,7 @@ mada_status mada_tensor_write(mada_tensor* tensor, const float* data, size_t cou
     require_non_null(tensor, "tensor");
     require_count(tensor, count);
     if (count > 0) require_non_null(data, "data");
-    std::memcpy(tensor->tensor.data_ptr<float>(), data, count * sizeof(float));
+    if (count > 0) std::memcpy(tensor->tensor.data_ptr<float>(), data, count * sizeof(float));
   });
 }
 

@@ -19,7 +19,8 @@ static_assert(static_cast<int>(mada::ModelKind::Cnn) == MADA_MODEL_CNN);
 static_assert(static_cast<int>(mada::ModelKind::Gpt) == MADA_MODEL_GPT);
 
 mada::ModelSpec from_c(const mada_model_options& o) {
-  return mada::ModelSpec{static_cast<mada::ModelKind>(o.kind), o.width, o.layers, o.heads, o.seed};
+  // Any int is a valid ModelKind (fixed underlying type); make_model refuses an unknown one.
+  return mada::ModelSpec{static_cast<mada::ModelKind>(mada::c_api::c_enum(o.kind)), o.width, o.layers, o.heads, o.seed};
 }
 
 static_assert(static_cast<int>(mada::OptimizerKind::Mada) == MADA_OPTIMIZER_MADA);
@@ -41,10 +42,11 @@ static_assert(static_cast<int>(mada::OptimizerKind::Sgd) == MADA_OPTIMIZER_SGD);
   X(batch_size, batch_size) X(grad_accumulation, grad_accumulation) X(seed, seed)
 
 mada::TrainerOptions from_c(const mada_trainer_options& o) {
-  if (o.optimizer < MADA_OPTIMIZER_MADA || o.optimizer > MADA_OPTIMIZER_SGD)
-    fail(ErrorKind::InvalidArgument, "unknown optimizer kind " + std::to_string(static_cast<int>(o.optimizer)));
-  if (o.mode != MADA_MODE_PAPER && o.mode != MADA_MODE_REFERENCE)
-    fail(ErrorKind::InvalidArgument, "unknown mode " + std::to_string(static_cast<int>(o.mode)));
+  const int optimizer = mada::c_api::c_enum(o.optimizer), mode = mada::c_api::c_enum(o.mode);
+  if (optimizer < MADA_OPTIMIZER_MADA || optimizer > MADA_OPTIMIZER_SGD)
+    fail(ErrorKind::InvalidArgument, "unknown optimizer kind " + std::to_string(optimizer));
+  if (mode != MADA_MODE_PAPER && mode != MADA_MODE_REFERENCE)
+    fail(ErrorKind::InvalidArgument, "unknown mode " + std::to_string(mode));
   mada::TrainerOptions t;
 #define MADA_FROM_C(c_field, cpp_field) t.cpp_field = o.c_field;
   MADA_TRAINER_C_FIELDS(MADA_FROM_C)

@@ -59,7 +59,7 @@ torch::Tensor read_idx(const std::string& path) {
     fail(ErrorKind::InvalidArgument, path + " holds " + std::to_string(b.size() - offset) +
                                          " data bytes, its header promises " + std::to_string(count));
   auto t = torch::empty(shape, torch::kUInt8);
-  std::memcpy(t.data_ptr<uint8_t>(), b.data() + offset, count);
+  if (count > 0) std::memcpy(t.data_ptr<uint8_t>(), b.data() + offset, count);  // (no data pointer when empty)
   return t;
 }
 

@@ -1,4 +1,5 @@
 using Mada.Cli.Metrics;
+using Mada.Cli.Training;
 
 namespace Mada.Cli.Charts;
 
@@ -10,7 +11,7 @@ internal static class RunCharts
     /// <summary>Writes the charts into <paramref name="directory"/> and returns their paths.</summary>
     public static List<string> Write(IReadOnlyList<(string Directory, RunRecord Record)> runs, string directory)
     {
-        Directory.CreateDirectory(directory);
+        RunFolder.Create(directory);
         var labeled = LabeledRun.ByOptimizer(runs);
         var written = new List<string>();
 

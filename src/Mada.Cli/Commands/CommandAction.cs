@@ -9,12 +9,18 @@ namespace Mada.Cli.Commands;
 /// </summary>
 internal static class CommandAction
 {
-    public static void Set(Command command, Terminal terminal, Func<ParseResult, CancellationToken, int> body) =>
+    /// <summary>
+    /// Makes <paramref name="body"/> the action of <paramref name="command"/>. <paramref name="inFlagTerms"/>,
+    /// when given, rewrites the library's messages about invalid values in terms of the command's flags
+    /// (<see cref="TrainingOptions.InFlagTerms"/>).
+    /// </summary>
+    public static void Set(
+        Command command, Terminal terminal, Func<ParseResult, CancellationToken, int> body, Func<string, string>? inFlagTerms = null) =>
         // On the thread pool, so that Ctrl+C can reach the cancellation token while a step runs.
         command.SetAction((parse, cancellation) =>
-            Task.Run(() => Guard(terminal, () => body(parse, cancellation)), CancellationToken.None));
+            Task.Run(() => Guard(terminal, () => body(parse, cancellation), inFlagTerms), CancellationToken.None));
 
-    public static int Guard(Terminal terminal, Func<int> body)
+    public static int Guard(Terminal terminal, Func<int> body, Func<string, string>? inFlagTerms = null)
     {
         try
         {
@@ -22,7 +28,9 @@ internal static class CommandAction
         }
         catch (Exception e) when (IsUserFacing(e))
         {
-            terminal.Error.WriteLine($"error: {e.Message}");
+            // The library reports an invalid value as an ArgumentException in its own names (warmup_steps).
+            string message = e is ArgumentException && inFlagTerms is not null ? inFlagTerms(e.Message) : e.Message;
+            terminal.Error.WriteLine($"error: {message}");
             return ExitCodes.Failure;
         }
     }

@@ -26,7 +26,7 @@ internal sealed class CompareCommand : Command
         training.AddTo(this);
         Options.Add(optimizers);
         Options.Add(output);
-        CommandAction.Set(this, terminal, Execute);
+        CommandAction.Set(this, terminal, Execute, training.InFlagTerms);
     }
 
     /// <summary>Runs the comparison <paramref name="parse"/> describes (a parse of this command's arguments).</summary>

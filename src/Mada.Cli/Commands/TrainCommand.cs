@@ -31,7 +31,7 @@ internal sealed class TrainCommand : Command
         Options.Add(optimizer);
         Options.Add(output);
         Options.Add(resume);
-        CommandAction.Set(this, terminal, (parse, cancellation) => Run(parse, terminal, cancellation));
+        CommandAction.Set(this, terminal, (parse, cancellation) => Run(parse, terminal, cancellation), training.InFlagTerms);
     }
 
     private int Run(ParseResult parse, Terminal terminal, CancellationToken cancellation)
@@ -43,24 +43,73 @@ internal sealed class TrainCommand : Command
                 ? Path.GetDirectoryName(Path.GetFullPath(resumeFrom))!
                 : RunFolder.NewDefault(training.ModelOf(parse), Choices.Optimizer.NameOf(kind)));
         var settings = training.Bind(parse, kind, directory, resumeFrom);
+        if (resumeFrom is not null)
+        {
+            RefuseChangedSettings(resumeFrom, settings);
+        }
 
         using var dataset = TrainingData.Open(settings);
         var outcome = TrainingRun.Execute(settings, dataset, terminal.Console, cancellation);
 
         var console = terminal.Console;
-        var summary = RunSummary.Of(outcome.Record);
-        console.MarkupLine(
-            $"[bold]{Markup.Escape(summary.Label)}[/]: step {summary.Steps}, train loss {summary.TrainLoss:F4}" +
-            (summary.EvalLoss is { } loss ? $", eval loss {loss:F4}, accuracy {summary.EvalAccuracy:P2}" : string.Empty) +
-            $", {summary.Elapsed.TotalSeconds:F0} s");
+        console.MarkupLine(Summary(RunSummary.Of(outcome.Record), outcome.Interrupted));
         console.WriteLine($"metrics:    {Path.Combine(outcome.Directory, MetricsLog.CsvName)}, {Path.Combine(outcome.Directory, RunRecord.FileName)}");
         console.WriteLine($"checkpoint: {outcome.Checkpoint}");
         if (outcome.Interrupted)
         {
-            console.WriteLine($"Stopped at step {summary.Steps}. Continue with the same options and --resume {outcome.Checkpoint}");
+            console.WriteLine($"Continue with the same options and --resume {outcome.Checkpoint}");
             return ExitCodes.Interrupted;
         }
         console.WriteLine($"charts:     mada plot {outcome.Directory}");
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// The closing line: where the run stopped, its train loss, and its last evaluation, labelled
+    /// with its step unless it is the final one (after Ctrl+C it is an older, periodic one).
+    /// </summary>
+    private static string Summary(RunSummary summary, bool interrupted) =>
+        $"[bold]{Markup.Escape(summary.Label)}[/]: " +
+        (interrupted ? $"stopped at step {summary.Steps} of {summary.TotalSteps}" : $"step {summary.Steps}") +
+        $", train loss {summary.TrainLoss:F4}{Evaluation(summary)}, {summary.Elapsed.TotalSeconds:F0} s";
+
+    private static string Evaluation(RunSummary summary) => summary.EvalLoss switch
+    {
+        null => string.Empty,
+        { } loss when summary.IsFinalEvaluation => $", eval loss {loss:F4}, accuracy {summary.EvalAccuracy:P2}",
+        { } loss => $", last evaluation at step {summary.EvalStep}: loss {loss:F4}, accuracy {summary.EvalAccuracy:P2}",
+    };
+
+    /// <summary>
+    /// Refuses to resume with settings other than those the checkpoint's run recorded in its
+    /// metrics.json: the checkpoint holds no schedule, and metrics.json keeps one set of settings
+    /// for the whole run, so a changed one would be applied silently and recorded falsely.
+    /// </summary>
+    /// <exception cref="CliException">The checkpoint is missing, has no run record beside it, or a setting differs (named with both values).</exception>
+    private void RefuseChangedSettings(string checkpoint, RunSettings settings)
+    {
+        if (!File.Exists(checkpoint))
+        {
+            throw new CliException($"--resume {checkpoint}: no such file.");
+        }
+        RunInfo recorded;
+        try
+        {
+            recorded = RunRecord.Load(Path.GetDirectoryName(Path.GetFullPath(checkpoint))!).Run;
+        }
+        catch (CliException e)
+        {
+            throw new CliException($"--resume {checkpoint}: {e.Message} The settings of its run are unknown.");
+        }
+        // The parameter count is the model's (the library checks the checkpoint against it); the rest is what the command line asks.
+        var requested = RunInfo.Describe(settings, TrainingData.Describe(settings), recorded.Parameters);
+        RunSetting[] fixedByTheRun = [new(optimizer, null, info => info.Optimizer), .. training.RecordedSettings];
+        if (RunSetting.FirstChange(fixedByTheRun, recorded, requested) is (var setting, var before, var now))
+        {
+            string flag = setting.Flag.Name;
+            throw new CliException(
+                $"--resume {checkpoint}: its run trained with {flag} {before}, and this one would with {flag} {now}. " +
+                "A resumed run keeps the settings of its run: give the same, or start a new run.");
+        }
     }
 }

@@ -1,4 +1,7 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Mada.Cli.Metrics;
 using Mada.Cli.Training;
 
 namespace Mada.Cli.Commands;
@@ -11,6 +14,39 @@ namespace Mada.Cli.Commands;
 /// </summary>
 internal sealed class TrainingOptions
 {
+    private readonly Regex libraryNames;
+    private readonly Dictionary<string, string> flagsByLibraryName;
+
+    public TrainingOptions()
+    {
+        RecordedSettings =
+        [
+            new(Model, null, info => info.Model),
+            new(Data, null, info => info.Data),
+            new(Width, null, info => info.Width),
+            new(Layers, null, info => info.Layers),
+            new(Heads, null, info => info.Heads),
+            new(Context, null, info => info.Context),
+            new(Steps, "total_steps", info => info.Steps),
+            new(Lr, "lr", info => info.Lr),
+            new(Warmup, "warmup_steps", info => info.WarmupSteps),
+            new(BatchSize, "batch_size", info => info.BatchSize),
+            new(GradAccumulation, "grad_accumulation", info => info.GradAccumulation),
+            new(WeightDecay, "weight_decay", info => info.WeightDecay),
+            new(GradClip, "grad_clip", info => info.GradClip),
+            .. InitialCoefficients.Select(CoefficientSetting),
+            new(Mode, null, info => info.Mode),
+            new(Seed, null, info => info.Seed),
+        ];
+        flagsByLibraryName = RecordedSettings
+            .Where(setting => setting.LibraryName is not null)
+            .ToDictionary(setting => setting.LibraryName!, setting => setting.Flag.Name);
+        // A library name as a word of its own: not part of a longer name (hyper_lr, lower.beta1) or of a path.
+        libraryNames = new Regex(
+            $@"(?<![\w./\\-])(?:{string.Join('|', flagsByLibraryName.Keys.Select(Regex.Escape))})(?![\w/\\-]|\.\w)",
+            RegexOptions.CultureInvariant);
+    }
+
     public Option<string> Model { get; } = Choices.Model.CreateOption(
         "--model", "The model: an MLP or a CNN on Fashion-MNIST, or a character-level GPT on text", ModelKind.Cnn);
 
@@ -76,6 +112,14 @@ internal sealed class TrainingOptions
     public Option<long> CheckpointEvery { get; } = NumberOptions.Whole(
         "--checkpoint-every", "Save a checkpoint every this many steps; 0: only at the end", minimum: 0, defaultValue: 0);
 
+    /// <summary>
+    /// The settings a run records in metrics.json that decide how it trains, each with its flag
+    /// and, where the library checks it, the library's name for it: the one table that puts the
+    /// library's messages in terms of flags (<see cref="InFlagTerms"/>) and that a resumed run is
+    /// held to (<see cref="RunSetting.FirstChange"/>). The optimizer is the command's own option.
+    /// </summary>
+    public IReadOnlyList<RunSetting> RecordedSettings { get; }
+
     public IEnumerable<Option> All =>
     [
         Model, Data, Width, Layers, Heads, Context, Steps, Lr, Warmup, BatchSize, GradAccumulation, WeightDecay, GradClip,
@@ -89,6 +133,12 @@ internal sealed class TrainingOptions
             command.Options.Add(option);
         }
     }
+
+    /// <summary>
+    /// A message of the library with each option field it names replaced by the flag that sets it:
+    /// "warmup_steps must lie in [0, total_steps)" reads "--warmup must lie in [0, --steps)".
+    /// </summary>
+    public string InFlagTerms(string message) => libraryNames.Replace(message, match => flagsByLibraryName[match.Value]);
 
     public ModelKind ModelOf(ParseResult parse) => Choices.Model.Parse(parse.GetValue(Model)!);
 
@@ -151,9 +201,30 @@ internal sealed class TrainingOptions
         preset.InitialCoefficients.ToArray().CopyTo(values);
         for (int i = 0; i < InitialCoefficients.Count; i++)
         {
-            values[i] = parse.GetValue(InitialCoefficients[i]) ?? values[i];
+            if (parse.GetValue(InitialCoefficients[i]) is not { } value)
+            {
+                continue;
+            }
+            // The library refuses a start outside the bounds too, but in its own names (q0.beta1): this names the flag.
+            var coefficient = (Coefficient)i;
+            double lower = preset.LowerBounds[coefficient];
+            double upper = preset.UpperBounds[coefficient];
+            if (!(value >= lower && value <= upper))
+            {
+                throw new CliException(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{InitialCoefficients[i].Name} must lie in [{lower}, {upper}] (the bounds of {Choices.Optimizer.NameOf(optimizer)}), not {value}."));
+            }
+            values[i] = value;
         }
         return Coefficients.FromSpan(values);
+    }
+
+    /// <summary>The recorded setting of a coefficient's flag (index <paramref name="index"/> of <see cref="InitialCoefficients"/>): the start the run took, given or the preset's.</summary>
+    private static RunSetting CoefficientSetting(Option<double?> flag, int index)
+    {
+        var coefficient = (Coefficient)index;
+        return new RunSetting(flag, $"q0.{coefficient.ToString().ToLowerInvariant()}", info => info.StartingCoefficients()?[coefficient]);
     }
 
     private static Option<double?> Coefficient(string name, string meaning) =>

@@ -45,6 +45,13 @@ internal sealed record RunInfo
     /// <summary>The coefficients given on the command line (with the preset's for the rest); null for the preset's.</summary>
     public Coefficients? InitialCoefficients { get; init; }
 
+    /// <summary>The coefficients the run started from: <see cref="InitialCoefficients"/>, else its optimizer's preset's; null outside the MADA family.</summary>
+    public Coefficients? StartingCoefficients()
+    {
+        var kind = Choices.Optimizer.Parse(Optimizer);
+        return InitialCoefficients ?? (kind.IsMadaFamily() ? kind.Preset().InitialCoefficients : null);
+    }
+
     public static RunInfo Describe(RunSettings settings, string data, long parameters)
     {
         var trainer = settings.Trainer;

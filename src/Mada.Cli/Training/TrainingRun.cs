@@ -19,11 +19,11 @@ internal static class TrainingRun
         using var model = Model.Create(settings.Model, dataset, settings.Width, settings.Layers, settings.Heads, settings.Trainer.Seed);
         using var trainer = new Trainer(model, dataset, settings.Trainer);
         long total = settings.Trainer.TotalSteps;
-        long done = settings.ResumeFrom is { } resumeFrom ? Resume(trainer, resumeFrom) : 0;
+        long done = settings.ResumeFrom is { } resumeFrom ? Resume(trainer, resumeFrom, total) : 0;
 
         // Only once the library has accepted the options and the checkpoint: a refused run leaves no folder behind.
         string directory = settings.OutputDirectory;
-        Directory.CreateDirectory(directory);
+        RunFolder.Create(directory);
         string checkpoint = Path.Combine(directory, RunFolder.CheckpointName);
         var info = RunInfo.Describe(settings, TrainingData.Describe(settings), model.ParameterCount);
         using var log = settings.ResumeFrom is null ? MetricsLog.Start(directory, info) : MetricsLog.Continue(directory, info, done);
@@ -74,19 +74,18 @@ internal static class TrainingRun
         return new RunOutcome(log.Save(), directory, checkpoint, interrupted);
     }
 
-    /// <summary>
-    /// Loads the checkpoint and finds its step. The library has no step query, so the first step
-    /// after the load tells (it is the step an uninterrupted run would take next, and is kept); a
-    /// checkpoint of a finished run is loaded again to undo that step.
-    /// </summary>
-    private static long Resume(Trainer trainer, string checkpoint)
+    /// <summary>Loads the checkpoint (the command checked that it exists) and returns its step.</summary>
+    /// <exception cref="CliException">The checkpoint is at <paramref name="total"/> steps or beyond: nothing is left to train.</exception>
+    private static long Resume(Trainer trainer, string checkpoint, long total)
     {
-        if (!File.Exists(checkpoint))
-        {
-            throw new CliException($"--resume {checkpoint}: no such file.");
-        }
         trainer.Load(checkpoint);
-        return trainer.StepCount;
+        long done = trainer.StepCount;
+        if (done >= total)
+        {
+            throw new CliException(
+                $"--resume {checkpoint}: the checkpoint is at step {done}, and --steps {total} leaves nothing to train.");
+        }
+        return done;
     }
 
     private static bool IsEvaluationStep(RunSettings settings, long step) =>

@@ -10,12 +10,16 @@ namespace Mada.Native;
 /// the finalizer cannot destroy the object under it, and creates the handle of a create
 /// function's <c>out</c> parameter empty (hence the public parameterless constructors) and fills
 /// it; <see cref="Ensure.Created"/> then counts it in <see cref="HandleCensus"/>, which tells
-/// tests what leaked.
+/// tests what leaked. A <see cref="MadaHandle{TSelf}.Share"/>d handle is a second handle on an
+/// object another one owns: it keeps that one referenced and never destroys the object itself.
 /// </summary>
 internal abstract class MadaHandle : SafeHandle
 {
     private volatile bool disposed;
     private bool counted;
+
+    /// <summary>The handle that owns the object, when this one is a shared handle on it; null for the owner itself.</summary>
+    private MadaHandle? owner;
 
     protected MadaHandle()
         : base(invalidHandleValue: 0, ownsHandle: true)
@@ -49,6 +53,12 @@ internal abstract class MadaHandle : SafeHandle
 
     protected sealed override bool ReleaseHandle()
     {
+        if (owner is not null)
+        {
+            // A shared handle: the object is the owner's, destroyed when its last reference goes.
+            owner.DangerousRelease();
+            return true;
+        }
         Destroy(handle);
         if (counted)
         {
@@ -59,6 +69,19 @@ internal abstract class MadaHandle : SafeHandle
 
     /// <summary>The native destroy function of this kind of object.</summary>
     protected abstract void Destroy(nint pointer);
+
+    /// <summary>
+    /// Makes this new, empty handle a second handle on <paramref name="objectOwner"/>'s object,
+    /// holding a reference on it until this handle is released.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException"><paramref name="objectOwner"/> is already closed.</exception>
+    private protected void ShareObjectOf(MadaHandle objectOwner)
+    {
+        bool added = false;
+        objectOwner.DangerousAddRef(ref added);
+        owner = objectOwner;
+        SetHandle(objectOwner.DangerousGetHandle());
+    }
 }
 
 /// <summary>
@@ -67,9 +90,30 @@ internal abstract class MadaHandle : SafeHandle
 /// the import's address (<c>Read&lt;long&gt;(&amp;NativeMethods.mada_optimizer_step_count)</c>).
 /// </summary>
 internal abstract unsafe class MadaHandle<TSelf> : MadaHandle
-    where TSelf : MadaHandle<TSelf>
+    where TSelf : MadaHandle<TSelf>, new()
 {
     private TSelf Self => (TSelf)this;
+
+    /// <summary>
+    /// A second handle on this object, usable for as long as it lives whatever becomes of this
+    /// one: it keeps this handle referenced (so a Dispose of this one only marks it closed), and
+    /// the object is destroyed once both are released. What a trainer hands out as its model.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">This handle is already disposed.</exception>
+    public TSelf Share()
+    {
+        var shared = new TSelf();
+        try
+        {
+            shared.ShareObjectOf(this);
+            return shared;
+        }
+        catch
+        {
+            shared.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>Reads one value through a native getter of the form <c>status f(handle, T* out)</c>.</summary>
     protected T Read<T>(delegate*<TSelf, T*, mada_status> getter)

@@ -51,6 +51,9 @@ public sealed class Dataset : IDisposable
         }
     }
 
+    /// <summary>A second <see cref="Dataset"/> on the same native data, with its own handle (<see cref="MadaHandle{TSelf}.Share"/>).</summary>
+    internal Dataset Share() => new(Handle.Share());
+
     internal DatasetHandle Handle
     {
         get

@@ -44,6 +44,9 @@ public sealed class Model : IDisposable
     /// <summary>Number of trainable values.</summary>
     public long ParameterCount => Handle.ParameterCount;
 
+    /// <summary>A second <see cref="Model"/> on the same native model, with its own handle (<see cref="MadaHandle{TSelf}.Share"/>).</summary>
+    internal Model Share() => new(Handle.Share(), Kind);
+
     internal ModelHandle Handle
     {
         get

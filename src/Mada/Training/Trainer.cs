@@ -12,6 +12,13 @@ public sealed class Trainer : IDisposable
 {
     private readonly TrainerHandle handle;
 
+    /// <summary>
+    /// What the optimizer last reported: the coefficients and hypergradient of the last update
+    /// (before the first, the start). libmada has no call that reads them from a trainer, so they
+    /// come with each step; null after <see cref="Load"/> until the next step.
+    /// </summary>
+    private (Coefficients? Coefficients, Coefficients? Hypergradient)? lastReport;
+
     /// <summary>A trainer at step 0. It keeps <paramref name="model"/> and <paramref name="dataset"/> alive until it is disposed.</summary>
     /// <exception cref="ArgumentException">An option is invalid, or the model does not fit the data; the message says which.</exception>
     public Trainer(Model model, Dataset dataset, TrainerOptions options)
@@ -20,23 +27,61 @@ public sealed class Trainer : IDisposable
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(options);
         handle = TrainerHandle.Create(model.Handle, dataset.Handle, options.ToNative());
-        Model = model;
-        Dataset = dataset;
+        try
+        {
+            // Handles of the trainer's own: Model and Dataset work for as long as the trainer, whatever the caller disposes.
+            Model = model.Share();
+            Dataset = dataset.Share();
+        }
+        catch
+        {
+            Model?.Dispose();
+            handle.Dispose();
+            throw;
+        }
         Options = options;
+        lastReport = options.Optimizer.IsMadaFamily()
+            ? (options.InitialCoefficients ?? options.Optimizer.Preset().InitialCoefficients, default(global::Mada.Coefficients))
+            : (null, null);
     }
 
-    /// <summary>The model being trained, updated in place by every step.</summary>
+    /// <summary>
+    /// The model being trained, updated in place by every step. It is the trainer's own
+    /// <see cref="Mada.Model"/> on the model given to the constructor (not that object): usable
+    /// until the trainer is disposed, even after the caller disposed its own, and disposed with the trainer.
+    /// </summary>
     public Model Model { get; }
 
-    /// <summary>The data it trains and evaluates on.</summary>
+    /// <summary>The data it trains and evaluates on; the trainer's own <see cref="Mada.Dataset"/> on it, as for <see cref="Model"/>.</summary>
     public Dataset Dataset { get; }
 
     /// <summary>The options the trainer was created with.</summary>
     public TrainerOptions Options { get; }
 
+    /// <summary>
+    /// The coefficients the last <see cref="Step"/> used (before the first step: the start,
+    /// <see cref="TrainerOptions.InitialCoefficients"/> or the preset's); null outside the MADA
+    /// family. libmada has no call that reads a trainer's coefficients, so they are those the last
+    /// step reported: after <see cref="Load"/> they are known again from the next step on.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Read after <see cref="Load"/> and before the next <see cref="Step"/>.</exception>
+    public Coefficients? Coefficients => LastReport.Coefficients;
+
+    /// <summary>
+    /// The hypergradient of the last <see cref="Step"/>'s coefficients (zeros before the first
+    /// step); null outside the MADA family. Known as <see cref="Coefficients"/> are.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Read after <see cref="Load"/> and before the next <see cref="Step"/>.</exception>
+    public Coefficients? Hypergradient => LastReport.Hypergradient;
+
     /// <summary>One optimizer step.</summary>
     /// <exception cref="NonFiniteGradientException">The gradient held NaN or infinity; the step was not taken.</exception>
-    public StepMetrics Step() => StepMetrics.FromNative(Handle.Step());
+    public StepMetrics Step()
+    {
+        var metrics = StepMetrics.FromNative(Handle.Step());
+        lastReport = (metrics.Coefficients, metrics.Hypergradient);
+        return metrics;
+    }
 
     /// <summary>Optimizer steps done so far; after <see cref="Load"/>, the checkpoint's.</summary>
     public long StepCount => Handle.StepCount;
@@ -59,10 +104,19 @@ public sealed class Trainer : IDisposable
     /// </summary>
     /// <exception cref="IOException">The file could not be read.</exception>
     /// <exception cref="CheckpointException">The file is corrupt, or of another model or optimizer.</exception>
-    public void Load(string path) => Handle.Load(path);
+    public void Load(string path)
+    {
+        Handle.Load(path);
+        lastReport = null;
+    }
 
-    /// <summary>Destroys the native trainer; the model and dataset stay valid until their own Dispose.</summary>
-    public void Dispose() => handle.Dispose();
+    /// <summary>Destroys the native trainer and its <see cref="Model"/> and <see cref="Dataset"/> handles; the caller's model and dataset stay valid until their own Dispose.</summary>
+    public void Dispose()
+    {
+        handle.Dispose();
+        Model.Dispose();
+        Dataset.Dispose();
+    }
 
     private TrainerHandle Handle
     {
@@ -70,6 +124,16 @@ public sealed class Trainer : IDisposable
         {
             ObjectDisposedException.ThrowIf(handle.IsDisposed, this);
             return handle;
+        }
+    }
+
+    private (Coefficients? Coefficients, Coefficients? Hypergradient) LastReport
+    {
+        get
+        {
+            _ = Handle;
+            return lastReport ?? throw new InvalidOperationException(
+                "The coefficients of a loaded checkpoint are known from the next Step on: libmada has no call that reads a trainer's coefficients.");
         }
     }
 }

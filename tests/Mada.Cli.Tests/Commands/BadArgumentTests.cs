@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using Mada.Cli.Tests.Infrastructure;
 
 namespace Mada.Cli.Tests.Commands;
@@ -62,17 +64,85 @@ public sealed class BadArgumentTests
         Assert.False(Directory.Exists(run.PathOf("run")));
     }
 
-    /// <summary>Values only the library checks come back with its message.</summary>
-    [Fact]
-    public async Task AnOptionTheLibraryRefusesIsReportedWithItsMessage()
+    /// <summary>
+    /// Values only the library checks come back with its message, in the words of the command
+    /// line: the flags the user typed, not the library's field names.
+    /// </summary>
+    [Theory]
+    [InlineData("--lr -0.1", "--lr", "lr")]
+    [InlineData("--weight-decay -1", "--weight-decay", "weight_decay")]
+    [InlineData("--grad-clip -1", "--grad-clip", "grad_clip")]
+    public async Task AnOptionTheLibraryRefusesIsReportedWithItsMessageNamingTheFlag(string given, string flag, string libraryName)
     {
         using var run = new TinyRun();
 
-        var result = await MadaProgram.RunAsync(run.Train("run", more: ["--lr", "-0.1"]));
+        var result = await MadaProgram.RunAsync(run.Train("run", steps: 6, more: given.Split(' ')));
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Equal("error: invalid trainer option: lr must be finite and >= 0", result.Error.Trim());
+        Assert.StartsWith("error: invalid trainer option: ", result.Error, StringComparison.Ordinal);
+        Assert.Contains(flag, result.Error, StringComparison.Ordinal);
+        Assert.DoesNotMatch($@"(?<![\w-]){Regex.Escape(libraryName)}(?!\w)", result.Error);
         Assert.False(Directory.Exists(run.PathOf("run")));
+    }
+
+    /// <summary>The warm-up must end before the last step: both sides of that rule are flags.</summary>
+    [Fact]
+    public async Task ARuleBetweenTwoOptionsNamesBothFlags()
+    {
+        using var run = new TinyRun();
+
+        var result = await MadaProgram.RunAsync(run.Train("run", steps: 6, more: ["--warmup", "6"]));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("--warmup must lie in [0, --steps)", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("_steps", result.Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A starting coefficient outside the optimizer's bounds is refused (never clamped), naming the
+    /// flag, the value and the range the optimizer allows (its preset's bounds, as the library has them).
+    /// </summary>
+    [Theory]
+    [InlineData("--beta1", 1.5)]
+    [InlineData("--beta2", 0.3)]
+    [InlineData("--gamma", -0.25)]
+    public async Task ACoefficientOutsideItsBoundsIsRefusedNamingTheFlagAndItsRange(string flag, double value)
+    {
+        using var run = new TinyRun();
+        var coefficient = Enum.Parse<Coefficient>(flag[2..], ignoreCase: true);
+        var preset = MadaOptions.Mada;
+        string range = string.Create(
+            CultureInfo.InvariantCulture, $"[{preset.LowerBounds[coefficient]}, {preset.UpperBounds[coefficient]}]");
+
+        var result = await MadaProgram.RunAsync(run.Train("run", more: [flag, value.ToString(CultureInfo.InvariantCulture)]));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(flag, result.Error, StringComparison.Ordinal);
+        Assert.Contains(range, result.Error, StringComparison.Ordinal);
+        Assert.Contains(value.ToString(CultureInfo.InvariantCulture), result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("q0.", result.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(run.PathOf("run")));
+    }
+
+    /// <summary>An output folder that cannot be made is named, with the operating system's reason.</summary>
+    [Fact]
+    public async Task AnOutputFolderThatCannotBeCreatedIsNamedWithTheSystemsReason()
+    {
+        using var run = new TinyRun();
+        string file = run.PathOf("a-file");
+        File.WriteAllText(file, "not a folder");
+        string underAFile = Path.Combine(file, "run");
+
+        var inProc = await MadaProgram.RunAsync(run.Train("/proc/nope"));
+        var inFile = await MadaProgram.RunAsync(run.Train(underAFile));
+
+        Assert.Equal(1, inProc.ExitCode);
+        Assert.Contains("cannot create the output folder /proc/nope", inProc.Error, StringComparison.Ordinal);
+        Assert.Contains("No such file or directory", inProc.Error, StringComparison.Ordinal);
+        Assert.Equal(1, inFile.ExitCode);
+        Assert.Contains($"cannot create the output folder {underAFile}", inFile.Error, StringComparison.Ordinal);
+        Assert.Contains("Not a directory", inFile.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Could not find", inProc.Error + inFile.Error, StringComparison.Ordinal);
     }
 
     [Fact]

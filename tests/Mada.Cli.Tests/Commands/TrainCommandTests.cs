@@ -97,17 +97,103 @@ public sealed class TrainCommandTests
         Assert.Equal(MetricsWithoutTime(run.PathOf("whole")), MetricsWithoutTime(run.PathOf("interrupted")));
     }
 
+    /// <summary>
+    /// Ctrl+C well into a run: the closing line says at which step (of how many) it stopped, and the
+    /// evaluation it shows is labelled with the step it was taken at (the last periodic one, older).
+    /// </summary>
     [Fact]
-    public async Task ResumingAFinishedRunChangesNothing()
+    public async Task AnInterruptedRunsSummarySaysWhereItStoppedAndWhenItsEvaluationWasTaken()
     {
         using var run = new TinyRun();
-        await MadaProgram.RunAsync(run.Train("run"));
+        string csv = Path.Combine(run.PathOf("run"), "metrics.csv");
+        using var stop = new CancellationTokenSource();
+
+        // Far too long to finish: stopped once a few periodic evaluations (every 3 steps) lie behind it.
+        var training = MadaProgram.RunAsync(run.Train("run", steps: 1_000_000), stop.Token);
+        while (RowCount(csv) < 10 && !training.IsCompleted)
+        {
+            await Task.Delay(10);
+        }
+        await stop.CancelAsync();
+        var result = await training;
+
+        string[][] rows = File.ReadAllLines(csv)[1..].Select(line => line.Split(',')).ToArray();
+        string stoppedAt = rows[^1][0];
+        string evaluatedAt = rows.Last(row => row[10].Length > 0)[0];
+        string summary = result.Output.Split('\n').Single(line => line.StartsWith("mada: ", StringComparison.Ordinal) && line.Contains("train loss", StringComparison.Ordinal));
+        Assert.Equal(130, result.ExitCode);
+        Assert.Contains($"stopped at step {stoppedAt} of 1000000", summary, StringComparison.Ordinal);
+        Assert.Contains($"evaluation at step {evaluatedAt}", summary, StringComparison.Ordinal);
+    }
+
+    /// <summary>A finished run has nothing left to train: resuming it is an error naming the checkpoint's step and --steps, and changes nothing.</summary>
+    [Fact]
+    public async Task ResumingAFinishedRunIsRefusedNamingBothStepCountsAndChangesNothing()
+    {
+        using var run = new TinyRun();
+        string checkpoint = Path.Combine(run.PathOf("run"), "checkpoint.pt");
+        await MadaProgram.RunAsync(run.Train("run", steps: 6));
         var before = MetricsWithoutTime(run.PathOf("run"));
+        byte[] checkpointBefore = File.ReadAllBytes(checkpoint);
 
-        var resumed = await MadaProgram.RunAsync(run.Train("run", more: ["--resume", Path.Combine(run.PathOf("run"), "checkpoint.pt")]));
+        var resumed = await MadaProgram.RunAsync(run.Train("run", steps: 6, more: ["--resume", checkpoint]));
 
-        Assert.Equal(0, resumed.ExitCode);
+        Assert.Equal(1, resumed.ExitCode);
+        Assert.Contains("step 6", resumed.Error, StringComparison.Ordinal);
+        Assert.Contains("--steps 6", resumed.Error, StringComparison.Ordinal);
         Assert.Equal(before, MetricsWithoutTime(run.PathOf("run")));
+        Assert.Equal(checkpointBefore, File.ReadAllBytes(checkpoint));
+    }
+
+    /// <summary>
+    /// The checkpoint holds no schedule and metrics.json records one set of settings for the whole
+    /// run, so a resume that changes a setting is refused, naming the flag with the run's value and
+    /// the new one; the run's record stays as it was.
+    /// </summary>
+    [Theory]
+    [InlineData("--lr", "0.002", "0.01")]
+    [InlineData("--warmup", "1", "2")]
+    [InlineData("--beta1", "0.85", "0.8")]
+    [InlineData("--seed", "3", "4")]
+    [InlineData("--grad-accumulation", "1", "2")]
+    [InlineData("--steps", "6", "8")]
+    public async Task ResumingWithAChangedSettingIsRefusedNamingTheFlagAndBothValues(string flag, string original, string changed)
+    {
+        using var run = new TinyRun();
+        string checkpoint = Path.Combine(run.PathOf("run"), "checkpoint.pt");
+        using var stop = new CancellationTokenSource();
+        await stop.CancelAsync();
+        await MadaProgram.RunAsync(Arguments(run, flag, original), stop.Token);
+        string recordBefore = File.ReadAllText(Path.Combine(run.PathOf("run"), "metrics.json"));
+
+        var resumed = await MadaProgram.RunAsync([.. Arguments(run, flag, changed), "--resume", checkpoint]);
+
+        Assert.Equal(1, resumed.ExitCode);
+        Assert.Contains($"{flag} {original}", resumed.Error, StringComparison.Ordinal);
+        Assert.Contains($"{flag} {changed}", resumed.Error, StringComparison.Ordinal);
+        Assert.Equal(recordBefore, File.ReadAllText(Path.Combine(run.PathOf("run"), "metrics.json")));
+    }
+
+    /// <summary>A tiny run with <paramref name="flag"/> set to <paramref name="value"/> (--steps is one of TinyRun's own).</summary>
+    private static string[] Arguments(TinyRun run, string flag, string value) =>
+        flag == "--steps" ? run.Train("run", steps: int.Parse(value, CultureInfo.InvariantCulture)) : run.Train("run", more: [flag, value]);
+
+    /// <summary>Rows of a metrics.csv being written (0 before it exists), read without disturbing the writer.</summary>
+    private static int RowCount(string csv)
+    {
+        try
+        {
+            using var reader = new StreamReader(new FileStream(csv, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
+            return reader.ReadToEnd().Count(character => character == '\n') - 1;
+        }
+        catch (FileNotFoundException)
+        {
+            return 0;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return 0;
+        }
     }
 
     /// <summary>metrics.csv without its last column, the wall time.</summary>

@@ -30,6 +30,35 @@ public sealed class TrainerLifetimeTests : LeakCheckedTest
         Assert.Equal(live, HandleCensus.LiveCount);
     }
 
+    /// <summary>
+    /// The model and dataset a trainer exposes are its own handles on the objects it keeps alive:
+    /// they work after the caller disposed the ones it passed in, until the trainer is disposed.
+    /// </summary>
+    [Fact]
+    public void ATrainersModelAndDatasetStayUsableAfterTheCallerDisposedItsOwn()
+    {
+        using var directory = new TemporaryDirectory();
+        TinyFashionMnist.Write(directory.Path, trainImages: 10, testImages: 5);
+        var dataset = Dataset.FashionMnist(directory.Path);
+        var model = Model.Create(ModelKind.Mlp, dataset, width: 8);
+        long parameters = model.ParameterCount;
+        var info = dataset.Info;
+        var trainer = new Trainer(model, dataset, TrainerOptions.Default with { BatchSize = 4 });
+
+        model.Dispose();
+        dataset.Dispose();
+
+        Assert.Equal(parameters, trainer.Model.ParameterCount);
+        Assert.Equal(ModelKind.Mlp, trainer.Model.Kind);
+        Assert.Equal(info, trainer.Dataset.Info);
+        trainer.Step();
+        Assert.Equal(parameters, trainer.Model.ParameterCount);
+
+        trainer.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => trainer.Model.ParameterCount);
+        Assert.Throws<ObjectDisposedException>(() => trainer.Dataset.Info);
+    }
+
     [Fact]
     public void DisposedObjectsRefuseEveryCall()
     {

@@ -99,6 +99,66 @@ public sealed class TrainingTests(FashionMnistFixture data) : LeakCheckedTest
         Assert.Equal(start, trainer.Step().Coefficients);
     }
 
+    /// <summary>
+    /// A trainer's coefficients: before the first step the start it was given; then those the last
+    /// update used (they learn under MADA, so they leave the start), with that update's hypergradient.
+    /// </summary>
+    [Fact]
+    public void ATrainersCoefficientsAreItsStartThenThoseOfItsLastUpdate()
+    {
+        var start = new Coefficients(0.8, 0.9, 0.25, 0.5, 0.75, 0.5);
+        using var model = Model.Create(ModelKind.Mlp, data.Dataset, width: 16);
+        using var trainer = new Trainer(model, data.Dataset, TrainerOptions.Default with { InitialCoefficients = start, TotalSteps = 20 });
+
+        Assert.Equal(start, trainer.Coefficients);
+        Assert.Equal(default(Coefficients), trainer.Hypergradient);
+        StepMetrics last = default;
+        for (int i = 0; i < 10; i++)
+        {
+            last = trainer.Step();
+            Assert.Equal(last.Coefficients, trainer.Coefficients);
+            Assert.Equal(last.Hypergradient, trainer.Hypergradient);
+        }
+        Assert.NotEqual(start, trainer.Coefficients);
+    }
+
+    /// <summary>Without a MADA-family optimizer there are no coefficients; with a preset and no start given, the preset's start.</summary>
+    [Theory]
+    [InlineData(OptimizerKind.Sgd)]
+    [InlineData(OptimizerKind.Lion)]
+    public void ATrainersCoefficientsBeforeItsFirstStepAreItsOptimizersStart(OptimizerKind optimizer)
+    {
+        using var model = Model.Create(ModelKind.Mlp, data.Dataset, width: 16);
+        using var trainer = new Trainer(model, data.Dataset, TrainerOptions.Default with { Optimizer = optimizer, TotalSteps = 5 });
+
+        Assert.Equal(optimizer.IsMadaFamily() ? optimizer.Preset().InitialCoefficients : (Coefficients?)null, trainer.Coefficients);
+        Assert.Equal(trainer.Step().Coefficients, trainer.Coefficients);
+    }
+
+    /// <summary>
+    /// libmada has no call that reads a trainer's coefficients, so after a Load they are unknown
+    /// until the next step reports them: reading them in between is refused, not answered wrongly.
+    /// </summary>
+    [Fact]
+    public void AfterALoadTheCoefficientsAreKnownAgainFromTheNextStep()
+    {
+        using var directory = new Checkpoints.TemporaryDirectory();
+        string checkpoint = directory.File("trainer.pt");
+        using var model = Model.Create(ModelKind.Mlp, data.Dataset, width: 16);
+        using var trainer = new Trainer(model, data.Dataset, TrainerOptions.Default with { TotalSteps = 10 });
+        trainer.Step();
+        trainer.Save(checkpoint);
+        trainer.Step();
+
+        trainer.Load(checkpoint);
+
+        var error = Assert.Throws<InvalidOperationException>(() => trainer.Coefficients);
+        Assert.Contains("Step", error.Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidOperationException>(() => trainer.Hypergradient);
+        var next = trainer.Step();
+        Assert.Equal(next.Coefficients, trainer.Coefficients);
+    }
+
     /// <summary>mada.h, mada_trainer_options_default: "MADA, lr 1e-3, batch 64, 1000 steps".</summary>
     [Fact]
     public void DefaultsAreTheHeaders()

@@ -56,9 +56,10 @@ void mada_engine_destroy(mada_engine* engine) noexcept { delete engine; }
 mada_status mada_engine_add_group(mada_engine* engine, const int64_t* numels, size_t count, mada_dtype dtype,
                                   double lr, double weight_decay) noexcept {
   return change(engine, [&](mada::kernels::Engine& e) {
-    if (dtype != MADA_DTYPE_FLOAT32 && dtype != MADA_DTYPE_FLOAT64)
-      fail(ErrorKind::InvalidArgument, "unknown dtype " + std::to_string(static_cast<int>(dtype)));
-    e.add_group(numels, count, dtype == MADA_DTYPE_FLOAT64, lr, weight_decay);
+    const int type = mada::c_api::c_enum(dtype);
+    if (type != MADA_DTYPE_FLOAT32 && type != MADA_DTYPE_FLOAT64)
+      fail(ErrorKind::InvalidArgument, "unknown dtype " + std::to_string(type));
+    e.add_group(numels, count, type == MADA_DTYPE_FLOAT64, lr, weight_decay);
   });
 }
 

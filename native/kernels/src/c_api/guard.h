@@ -5,7 +5,9 @@
 
 #include <mada/mada_kernels.h>
 
+#include <cstring>
 #include <string>
+#include <type_traits>
 
 namespace mada::c_api {
 
@@ -25,6 +27,17 @@ mada_status guarded(F&& body) noexcept {
   } catch (...) {
     return status_of_current_exception();
   }
+}
+
+// The value a caller put in a C enum, as its integer. Any int may arrive across the C ABI, and
+// in C++ loading an enum object that holds a value outside its enumerators' range is undefined
+// behaviour (UBSan reports it), so an enum is checked through this before it is used.
+template <typename E>
+int c_enum(const E& value) noexcept {
+  static_assert(std::is_enum_v<E> && sizeof(E) == sizeof(int), "a C enum");
+  int raw;
+  std::memcpy(&raw, &value, sizeof raw);
+  return raw;
 }
 
 // Throws mada::Error(InvalidArgument) naming the argument when p is null.

@@ -51,11 +51,11 @@ C field_to_c(const Cpp& value) {
 // Both directions are driven by MADA_STEP_OPTION_FIELDS, whose names the C struct shares: a
 // field added there and not to mada_options (or the reverse) does not compile.
 StepOptions from_c(const mada_options& o) {
-  if (o.mode != MADA_MODE_PAPER && o.mode != MADA_MODE_REFERENCE)
-    fail(ErrorKind::InvalidArgument, "invalid MADA option: unknown mode " + std::to_string(o.mode));
-  if (o.non_finite != MADA_NON_FINITE_ERROR && o.non_finite != MADA_NON_FINITE_SKIP)
-    fail(ErrorKind::InvalidArgument,
-         "invalid MADA option: unknown non_finite policy " + std::to_string(o.non_finite));
+  const int mode = c_enum(o.mode), non_finite = c_enum(o.non_finite);
+  if (mode != MADA_MODE_PAPER && mode != MADA_MODE_REFERENCE)
+    fail(ErrorKind::InvalidArgument, "invalid MADA option: unknown mode " + std::to_string(mode));
+  if (non_finite != MADA_NON_FINITE_ERROR && non_finite != MADA_NON_FINITE_SKIP)
+    fail(ErrorKind::InvalidArgument, "invalid MADA option: unknown non_finite policy " + std::to_string(non_finite));
   StepOptions s;
 #define MADA_OPTION_FROM_C(type, name, init) s.name(field_from_c<type>(o.name));
   MADA_STEP_OPTION_FIELDS(MADA_OPTION_FROM_C)
@@ -87,9 +87,10 @@ extern "C" {
 mada_status mada_options_preset(mada_preset preset, mada_options* out) noexcept {
   return guarded([&] {
     require_non_null(out, "out");
-    if (static_cast<int>(preset) < 0 || static_cast<int>(preset) >= mada::kPresetCount)
-      mada::fail(mada::ErrorKind::InvalidArgument, "unknown preset " + std::to_string(static_cast<int>(preset)));
-    *out = mada::c_api::to_c(mada::StepOptions::preset(static_cast<mada::Preset>(preset)));
+    const int value = mada::c_api::c_enum(preset);
+    if (value < 0 || value >= mada::kPresetCount)
+      mada::fail(mada::ErrorKind::InvalidArgument, "unknown preset " + std::to_string(value));
+    *out = mada::c_api::to_c(mada::StepOptions::preset(static_cast<mada::Preset>(value)));
   });
 }
 
