@@ -17,7 +17,9 @@ struct Fixture {
 
   Fixture() {
     const std::string text_path = mada::fuzz::scratch_path("mada_fuzz_corpus.txt");
-    std::ofstream(text_path) << "the quick brown fox jumps over the lazy dog. pack my box with five dozen jugs. ";
+    std::ofstream text(text_path);
+    for (int i = 0; i < 40; ++i) text << "the quick brown fox jumps over the lazy dog. pack my box with five dozen jugs. ";
+    text.close();
     auto corpus = std::make_shared<const mada::CharCorpus>(text_path, 8);
     auto model = mada::make_model({mada::ModelKind::Gpt, 8, 1, 2, 1}, *corpus);
     mada::TrainerOptions o;
