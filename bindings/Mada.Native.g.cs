@@ -11,8 +11,8 @@ internal static unsafe partial class NativeMethods
 {
     public const string LibraryName = "mada";
 
-    // #define MADA_ABI_VERSION 6
-    public const int MADA_ABI_VERSION = 6;
+    // #define MADA_ABI_VERSION 7
+    public const int MADA_ABI_VERSION = 7;
 
     // uint32_t mada_abi_version(void);
     [LibraryImport(LibraryName)]
@@ -165,6 +165,14 @@ internal static unsafe partial class NativeMethods
     // mada_status mada_trainer_step_count(const mada_trainer* trainer, int64_t* out);
     [LibraryImport(LibraryName)]
     internal static partial mada_status mada_trainer_step_count(TrainerHandle trainer, long* @out);
+
+    // mada_status mada_trainer_coefficients(const mada_trainer* trainer, mada_coefficients* out);
+    [LibraryImport(LibraryName)]
+    internal static partial mada_status mada_trainer_coefficients(TrainerHandle trainer, mada_coefficients* @out);
+
+    // mada_status mada_trainer_hypergradient(const mada_trainer* trainer, mada_coefficients* out);
+    [LibraryImport(LibraryName)]
+    internal static partial mada_status mada_trainer_hypergradient(TrainerHandle trainer, mada_coefficients* @out);
 
     // mada_status mada_trainer_evaluate(mada_trainer* trainer, int64_t max_batches, mada_eval_metrics* out);
     [LibraryImport(LibraryName)]

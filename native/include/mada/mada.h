@@ -17,7 +17,7 @@ extern "C" {
 
 /* Bumped whenever a signature or a struct layout below changes. The shared types, the last
  * error and the options functions are mada_kernels.h's (libmada links libmada_kernels). */
-#define MADA_ABI_VERSION 6
+#define MADA_ABI_VERSION 7
 
 typedef struct mada_tensor mada_tensor;       /* a float32 CPU tensor */
 typedef struct mada_optimizer mada_optimizer; /* a mada::Mada optimizer */
@@ -237,6 +237,14 @@ MADA_API MADA_MUST_USE mada_status mada_trainer_step(mada_trainer* trainer, mada
 
 /* Optimizer steps done so far (after a load: the checkpoint's). */
 MADA_API MADA_MUST_USE mada_status mada_trainer_step_count(const mada_trainer* trainer, int64_t* out) MADA_NOEXCEPT;
+
+/* The coefficients of the trainer's MADA-family optimizer now (before its first step: its start;
+ * after a load: the checkpoint's), and its last hypergradient. MADA_ERROR_INVALID_ARGUMENT for
+ * libtorch's own optimizers (amsgrad, sgd), which have none. */
+MADA_API MADA_MUST_USE mada_status mada_trainer_coefficients(const mada_trainer* trainer,
+                                                             mada_coefficients* out) MADA_NOEXCEPT;
+MADA_API MADA_MUST_USE mada_status mada_trainer_hypergradient(const mada_trainer* trainer,
+                                                              mada_coefficients* out) MADA_NOEXCEPT;
 
 /* Loss and accuracy over the first max_batches evaluation batches (0: all). */
 MADA_API MADA_MUST_USE mada_status mada_trainer_evaluate(mada_trainer* trainer, int64_t max_batches,

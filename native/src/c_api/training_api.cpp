@@ -4,6 +4,8 @@
 #include <mada/data/char_corpus.h>
 #include <mada/data/fashion_mnist.h>
 #include <mada/models/model_factory.h>
+#include <mada/optimizer.h>
+#include <mada/training/optimizer_kind.h>
 #include <mada/training/trainer.h>
 
 using mada::ErrorKind;
@@ -172,6 +174,34 @@ mada_status mada_trainer_step_count(const mada_trainer* trainer, int64_t* out) n
     require_non_null(trainer, "trainer");
     require_non_null(out, "out");
     *out = trainer->trainer->step_count();
+  });
+}
+
+namespace {
+
+// The trainer's optimizer as MADA, or an error naming what it is instead.
+const mada::Mada& mada_of(const mada_trainer* trainer) {
+  require_non_null(trainer, "trainer");
+  const auto* mada = dynamic_cast<const mada::Mada*>(&trainer->trainer->optimizer());
+  if (mada == nullptr)
+    fail(ErrorKind::InvalidArgument, "the trainer's optimizer (" + mada::name_of(trainer->trainer->options().optimizer.kind) +
+                                         ") is not of the MADA family and has no coefficients");
+  return *mada;
+}
+
+}  // namespace
+
+mada_status mada_trainer_coefficients(const mada_trainer* trainer, mada_coefficients* out) noexcept {
+  return guarded_torch([&] {
+    require_non_null(out, "out");
+    *out = mada::c_api::to_c(mada_of(trainer).coefficients());
+  });
+}
+
+mada_status mada_trainer_hypergradient(const mada_trainer* trainer, mada_coefficients* out) noexcept {
+  return guarded_torch([&] {
+    require_non_null(out, "out");
+    *out = mada::c_api::to_c(mada_of(trainer).hypergradient());
   });
 }
 

@@ -45,6 +45,10 @@ internal sealed unsafe class TrainerHandle : MadaHandle<TrainerHandle>
 
     public long StepCount => Read<long>(&NativeMethods.mada_trainer_step_count);
 
+    public Coefficients Coefficients => Coefficients.FromNative(Read<mada_coefficients>(&NativeMethods.mada_trainer_coefficients));
+
+    public Coefficients Hypergradient => Coefficients.FromNative(Read<mada_coefficients>(&NativeMethods.mada_trainer_hypergradient));
+
     public mada_eval_metrics Evaluate(long maxBatches, string paramName)
     {
         mada_eval_metrics metrics;

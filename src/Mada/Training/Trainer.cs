@@ -12,13 +12,6 @@ public sealed class Trainer : IDisposable
 {
     private readonly TrainerHandle handle;
 
-    /// <summary>
-    /// What the optimizer last reported: the coefficients and hypergradient of the last update
-    /// (before the first, the start). libmada has no call that reads them from a trainer, so they
-    /// come with each step; null after <see cref="Load"/> until the next step.
-    /// </summary>
-    private (Coefficients? Coefficients, Coefficients? Hypergradient)? lastReport;
-
     /// <summary>A trainer at step 0. It keeps <paramref name="model"/> and <paramref name="dataset"/> alive until it is disposed.</summary>
     /// <exception cref="ArgumentException">An option is invalid, or the model does not fit the data; the message says which.</exception>
     public Trainer(Model model, Dataset dataset, TrainerOptions options)
@@ -40,9 +33,6 @@ public sealed class Trainer : IDisposable
             throw;
         }
         Options = options;
-        lastReport = options.Optimizer.IsMadaFamily()
-            ? (options.InitialCoefficients ?? options.Optimizer.Preset().InitialCoefficients, default(global::Mada.Coefficients))
-            : (null, null);
     }
 
     /// <summary>
@@ -60,28 +50,20 @@ public sealed class Trainer : IDisposable
 
     /// <summary>
     /// The coefficients the last <see cref="Step"/> used (before the first step: the start,
-    /// <see cref="TrainerOptions.InitialCoefficients"/> or the preset's); null outside the MADA
-    /// family. libmada has no call that reads a trainer's coefficients, so they are those the last
-    /// step reported: after <see cref="Load"/> they are known again from the next step on.
+    /// <see cref="TrainerOptions.InitialCoefficients"/> or the preset's; after <see cref="Load"/>:
+    /// the checkpoint's), read from the native optimizer; null outside the MADA family.
     /// </summary>
-    /// <exception cref="InvalidOperationException">Read after <see cref="Load"/> and before the next <see cref="Step"/>.</exception>
-    public Coefficients? Coefficients => LastReport.Coefficients;
+    public Coefficients? Coefficients => Options.Optimizer.IsMadaFamily() ? Handle.Coefficients : null;
 
     /// <summary>
-    /// The hypergradient of the last <see cref="Step"/>'s coefficients (zeros before the first
-    /// step); null outside the MADA family. Known as <see cref="Coefficients"/> are.
+    /// The hypergradient of the last <see cref="Step"/> (zeros before the second), read from
+    /// the native optimizer; null outside the MADA family.
     /// </summary>
-    /// <exception cref="InvalidOperationException">Read after <see cref="Load"/> and before the next <see cref="Step"/>.</exception>
-    public Coefficients? Hypergradient => LastReport.Hypergradient;
+    public Coefficients? Hypergradient => Options.Optimizer.IsMadaFamily() ? Handle.Hypergradient : null;
 
     /// <summary>One optimizer step.</summary>
     /// <exception cref="NonFiniteGradientException">The gradient held NaN or infinity; the step was not taken.</exception>
-    public StepMetrics Step()
-    {
-        var metrics = StepMetrics.FromNative(Handle.Step());
-        lastReport = (metrics.Coefficients, metrics.Hypergradient);
-        return metrics;
-    }
+    public StepMetrics Step() => StepMetrics.FromNative(Handle.Step());
 
     /// <summary>Optimizer steps done so far; after <see cref="Load"/>, the checkpoint's.</summary>
     public long StepCount => Handle.StepCount;
@@ -104,11 +86,7 @@ public sealed class Trainer : IDisposable
     /// </summary>
     /// <exception cref="IOException">The file could not be read.</exception>
     /// <exception cref="CheckpointException">The file is corrupt, or of another model or optimizer.</exception>
-    public void Load(string path)
-    {
-        Handle.Load(path);
-        lastReport = null;
-    }
+    public void Load(string path) => Handle.Load(path);
 
     /// <summary>Destroys the native trainer and its <see cref="Model"/> and <see cref="Dataset"/> handles; the caller's model and dataset stay valid until their own Dispose.</summary>
     public void Dispose()
@@ -124,16 +102,6 @@ public sealed class Trainer : IDisposable
         {
             ObjectDisposedException.ThrowIf(handle.IsDisposed, this);
             return handle;
-        }
-    }
-
-    private (Coefficients? Coefficients, Coefficients? Hypergradient) LastReport
-    {
-        get
-        {
-            _ = Handle;
-            return lastReport ?? throw new InvalidOperationException(
-                "The coefficients of a loaded checkpoint are known from the next Step on: libmada has no call that reads a trainer's coefficients.");
         }
     }
 }
