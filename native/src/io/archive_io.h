@@ -24,7 +24,11 @@ torch::Tensor read_entry(torch::serialize::InputArchive& archive, const std::str
 torch::Tensor read_entry(torch::serialize::InputArchive& archive, const std::string& key, torch::ScalarType dtype,
                          int64_t numel);
 
-// Runs load(); a libtorch error it throws (a missing, mistyped or damaged entry) becomes Checkpoint.
+// Runs load() on archive contents; whatever libtorch throws at them becomes a Checkpoint error
+// naming `what`: a c10::Error (a missing or mistyped entry), TorchScript's own ErrorReport (a
+// damaged archive), and std::bad_alloc (an archive under a valid envelope can still declare
+// records of any size: libFuzzer made one that asks libtorch for 32 GB, while a checkpoint of
+// ours never needs more than it holds).
 template <typename Load>
 void load_checked(const std::string& what, Load&& load) {
   try {
@@ -34,9 +38,8 @@ void load_checked(const std::string& what, Load&& load) {
   } catch (const c10::Error& e) {
     fail(ErrorKind::Checkpoint, what + " is not a valid checkpoint: " + e.what_without_backtrace());
   } catch (const std::bad_alloc&) {
-    throw;
+    fail(ErrorKind::Checkpoint, what + " is not a valid checkpoint: it asks for more memory than this process can have");
   } catch (const std::exception& e) {
-    // TorchScript's unpickler reports a damaged entry with its own types (ErrorReport).
     fail(ErrorKind::Checkpoint, what + " is not a valid checkpoint: " + e.what());
   }
 }

@@ -43,19 +43,8 @@ torch::serialize::InputArchive open_archive(const std::string& path) {
 torch::serialize::InputArchive open_archive_bytes(const char* data, size_t size) {
   const kernels::Payload payload = kernels::unseal(kArchiveMagic, data, size);
   torch::serialize::InputArchive archive;
-  try {
-    archive.load_from(payload.data, payload.size);
-  } catch (const c10::Error& e) {
-    fail(ErrorKind::Checkpoint, std::string("not a readable checkpoint: ") + e.what_without_backtrace());
-  } catch (const std::bad_alloc&) {
-    // An archive under a valid envelope can still declare records of any size (libFuzzer made
-    // one that asks libtorch for 32 GB); a checkpoint of ours never needs more than it holds.
-    fail(ErrorKind::Checkpoint, "not a readable checkpoint: its archive of " + std::to_string(size) +
-                                    " bytes asks for more memory than this process can have");
-  } catch (const std::exception& e) {
-    // TorchScript's unpickler reports a damaged archive with its own types (ErrorReport).
-    fail(ErrorKind::Checkpoint, std::string("not a readable checkpoint: ") + e.what());
-  }
+  load_checked("an archive of " + std::to_string(payload.size) + " bytes",
+               [&] { archive.load_from(payload.data, payload.size); });
   return archive;
 }
 

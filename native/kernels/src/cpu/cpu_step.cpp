@@ -73,11 +73,12 @@ std::string CpuStep::out_of_range(const StepOptions& o) const {
            format_number(r.worst_grad, 3) + ", above " + format_number(gradient_limit(s.is_double), 3) +
            ", the largest whose square its " + type_of(s) + " second moment can hold";
   }
+  const double lr_max[2] = {lr_limit(o, false), lr_limit(o, true)};  // float, double
   for (size_t i = 0; i < slots.size(); ++i) {
     const TensorSlot& s = slots[i];
-    if (s.has_grad() && s.lr > lr_limit(o, s.is_double))
+    if (s.has_grad() && s.lr > lr_max[s.is_double])
       return "parameter " + std::to_string(i) + " would step with lr " + format_number(s.lr, 3) + ", above " +
-             format_number(lr_limit(o, s.is_double), 3) + ", the largest that keeps a " + type_of(s) +
+             format_number(lr_max[s.is_double], 3) + ", the largest that keeps a " + type_of(s) +
              " parameter finite for any gradient within range at these bounds and eps";
   }
   return "";
@@ -120,6 +121,7 @@ Reduction CpuStep::reduce(const std::vector<double>& prev_lr, const Parallel& pa
     }
   });
   Reduction r;
+  const double limit[2] = {gradient_limit(false), gradient_limit(true)};  // float, double
   for (size_t b = 0; b < blocks_.size(); ++b) {
     const TensorSlot& s = slots[blocks_[b].slot];
     const double* part = &partials_[b * kPartialCount];
@@ -128,7 +130,7 @@ Reduction CpuStep::reduce(const std::vector<double>& prev_lr, const Parallel& pa
       for (int k = 0; k < kNormPartial; ++k) r.scaled_dot[k] += alpha * part[k];
     }
     r.sq_norm += part[kNormPartial];
-    const double ratio = part[kMaxAbsPartial] / gradient_limit(s.is_double);
+    const double ratio = part[kMaxAbsPartial] / limit[s.is_double];
     if (ratio > r.worst_ratio) {
       r.worst_ratio = ratio;
       r.worst_grad = part[kMaxAbsPartial];
