@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text.RegularExpressions;
 using Mada.Cli.Metrics;
 using Mada.Cli.Training;
@@ -201,23 +200,20 @@ internal sealed class TrainingOptions
         preset.InitialCoefficients.ToArray().CopyTo(values);
         for (int i = 0; i < InitialCoefficients.Count; i++)
         {
-            if (parse.GetValue(InitialCoefficients[i]) is not { } value)
-            {
-                continue;
-            }
-            // The library refuses a start outside the bounds too, but in its own names (q0.beta1): this names the flag.
-            var coefficient = (Coefficient)i;
-            double lower = preset.LowerBounds[coefficient];
-            double upper = preset.UpperBounds[coefficient];
-            if (!(value >= lower && value <= upper))
-            {
-                throw new CliException(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"{InitialCoefficients[i].Name} must lie in [{lower}, {upper}] (the bounds of {Choices.Optimizer.NameOf(optimizer)}), not {value}."));
-            }
-            values[i] = value;
+            values[i] = parse.GetValue(InitialCoefficients[i]) ?? values[i];
         }
-        return Coefficients.FromSpan(values);
+        var start = Coefficients.FromSpan(values);
+        try
+        {
+            // The library's own check of a start against the bounds (refused, never clamped), here
+            // before anything is written, in terms of the flags instead of its names (q0.beta1).
+            (preset with { InitialCoefficients = start }).Validate();
+        }
+        catch (ArgumentException error)
+        {
+            throw new CliException($"{InFlagTerms(error.Message)} (the bounds of {Choices.Optimizer.NameOf(optimizer)})");
+        }
+        return start;
     }
 
     /// <summary>The recorded setting of a coefficient's flag (index <paramref name="index"/> of <see cref="InitialCoefficients"/>): the start the run took, given or the preset's.</summary>

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Mada.Tests.Infrastructure;
 
 /// <summary>
@@ -12,27 +10,11 @@ internal static class ChildProcess
     public static int Main(string[] args) =>
         args is [var name] && Probes.All.TryGetValue(name, out var probe) ? probe() : 2;
 
-    /// <summary>Runs probe <paramref name="name"/> and returns its exit code and standard output.</summary>
+    /// <summary>Runs probe <paramref name="name"/> and returns its exit code and standard output (then error).</summary>
     public static (int ExitCode, string Output) Run(string name)
     {
-        string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        var start = new ProcessStartInfo(dotnet)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(typeof(ChildProcess).Assembly.Location);
-        start.ArgumentList.Add(name);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {dotnet}.");
-        var error = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            process.Kill();
-            throw new TimeoutException($"Probe {name} did not finish in 2 minutes.");
-        }
-        return (process.ExitCode, output + error.Result);
+        var (exitCode, output, error) = DotnetProcess.Run(typeof(ChildProcess).Assembly.Location, [name]);
+        return (exitCode, output + error);
     }
 }
 
