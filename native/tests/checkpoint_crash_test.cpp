@@ -15,6 +15,7 @@
 #include <iostream>
 #include <random>
 #include <thread>
+#include <vector>
 
 #include <signal.h>
 #include <spawn.h>
@@ -32,12 +33,13 @@ std::vector<torch::Tensor> crash_params() {
   return {torch::randn({256, 256})};
 }
 
-// A temporary file of the writer's beside the checkpoint: a save is in progress (or was, when
-// the writer was killed in it).
-bool temporary_file_in(const std::string& dir) {
+// The writer's temporary files beside the checkpoint: a save is in progress (or was, when the
+// writer was killed in it).
+std::vector<std::filesystem::path> temporary_files(const std::string& dir) {
+  std::vector<std::filesystem::path> found;
   for (const auto& entry : std::filesystem::directory_iterator(dir))
-    if (entry.path().filename().string().rfind("mada_crash.ckpt.tmp.", 0) == 0) return true;
-  return false;
+    if (entry.path().filename().string().rfind("mada_crash.ckpt.tmp.", 0) == 0) found.push_back(entry.path());
+  return found;
 }
 
 // The writer: step and save until killed.
@@ -87,7 +89,7 @@ TEST(CheckpointCrash, AKilledWriterNeverLeavesATornFile) {
     if (round % 2 == 0) {
       std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 400)(random)));
     } else {
-      for (int i = 0; i < 20000 && !temporary_file_in(::testing::TempDir()); ++i)
+      for (int i = 0; i < 20000 && temporary_files(::testing::TempDir()).empty(); ++i)
         std::this_thread::sleep_for(std::chrono::microseconds(200));
       std::this_thread::sleep_for(std::chrono::microseconds(std::uniform_int_distribution<int>(0, 3000)(random)));
     }
@@ -96,11 +98,9 @@ TEST(CheckpointCrash, AKilledWriterNeverLeavesATornFile) {
     ASSERT_EQ(::waitpid(writer, &status, 0), writer);
     ASSERT_TRUE(WIFSIGNALED(status)) << "the writer ended on its own (status " << status << ")";
     // A temporary file left beside the checkpoint means the kill landed inside a save.
-    for (const auto& entry : std::filesystem::directory_iterator(::testing::TempDir())) {
-      if (entry.path().filename().string().rfind("mada_crash.ckpt.tmp.", 0) == 0) {
-        ++killed_while_writing;
-        std::filesystem::remove(entry.path());
-      }
+    for (const auto& file : temporary_files(::testing::TempDir())) {
+      ++killed_while_writing;
+      std::filesystem::remove(file);
     }
     auto params = crash_params();
     mada::Mada fresh(params, mada::MadaOptions::MADA(1e-3));
