@@ -3,6 +3,7 @@
 #pragma once
 
 #include "kernels/src/io/envelope.h"
+#include "src/io/checkpoint_file.h"
 
 #include <algorithm>
 #include <cstddef>
@@ -44,18 +45,18 @@ class Input {
 };
 
 // Checkpoint bytes from a fuzz input: the first byte chooses between the bytes as they are
-// (the envelope's own checks) and the rest sealed with a correct length and CRC (libtorch's
-// archive reader and our entry checks behind them).
+// (the envelope's own checks) and the rest sealed with a correct length and CRC (the record
+// parser and the entry checks behind them).
 inline std::string checkpoint_bytes(const uint8_t* data, size_t size) {
   Input in(data, size);
   const bool seal = in.byte() & 1;
   std::string rest = in.rest();
-  return seal ? kernels::seal("MADACKP1", rest) : rest;
+  return seal ? kernels::seal(detail::kCheckpointMagic, rest) : rest;
 }
 
-// The inverse for seeds: a valid checkpoint as an input that reaches the archive reader.
+// The inverse for seeds: a valid checkpoint as an input that reaches the record parser.
 inline std::string seed_from_checkpoint(const std::string& checkpoint) {
-  const kernels::Payload p = kernels::unseal("MADACKP1", checkpoint.data(), checkpoint.size());
+  const kernels::Payload p = kernels::unseal(detail::kCheckpointMagic, checkpoint.data(), checkpoint.size());
   return std::string(1, '\x01') + std::string(p.data, p.size);
 }
 

@@ -1,7 +1,7 @@
 // Save, load into a fresh optimizer, continue: bit-identical to never having stopped. A bad
 // checkpoint is refused with a clear error and changes nothing.
+#include "damaged_checkpoint.h"
 #include "quadratic_problem.h"
-#include "kernels/src/io/envelope.h"
 
 #include <gtest/gtest.h>
 
@@ -18,6 +18,7 @@ using mada::MadaOptions;
 using mada::Mode;
 using mada::testing::all_equal;
 using mada::testing::clones;
+using mada::testing::with_value;
 using mada::testing::OptimizerSnapshot;
 using mada::testing::QuadraticProblem;
 
@@ -133,20 +134,20 @@ TEST_F(BadCheckpoint, CorruptBytesAreRefused) {
                  ErrorKind::Checkpoint);
 }
 
-// Bytes flipped inside the archive under a valid envelope (the CRC recomputed, so libtorch's
-// own parser reads them, as a hostile or buggy writer would make them): each load either
+// Bytes flipped inside the records under a valid envelope (the CRC recomputed, as a hostile or
+// buggy writer would make them): each load either
 // succeeds with nothing non-finite in the optimizer, or is refused as a Checkpoint error and
 // changes nothing; never INTERNAL with parser text, never a crash.
 TEST_F(BadCheckpoint, BytesFlippedUnderAValidEnvelopeAreRefusedOrLoadFinite) {
-  const mada::kernels::Payload payload = mada::kernels::unseal("MADACKP1", good_.data(), good_.size());
+  const mada::kernels::Payload payload = mada::kernels::unseal(mada::detail::kCheckpointMagic, good_.data(), good_.size());
   const std::string archive(payload.data, payload.size);
   const size_t stride = std::max<size_t>(1, archive.size() / 450);
   int refused = 0, loaded = 0;
   for (size_t i = 0; i < archive.size(); i += stride) {
     std::string flipped = archive;
     flipped[i] ^= static_cast<char>(1 << (i % 8));
-    const std::string bytes = mada::kernels::seal("MADACKP1", flipped);
-    mada::Mada target(clones(params_), MadaOptions::MADA(0.02));
+    const std::string bytes = mada::kernels::seal(mada::detail::kCheckpointMagic, flipped);
+    mada::Mada target(two_groups(clones(params_)), MadaOptions::MADA(0.02));
     const OptimizerSnapshot before(target);
     try {
       mada::load_from_bytes(target, bytes.data(), bytes.size());
@@ -165,7 +166,48 @@ TEST_F(BadCheckpoint, BytesFlippedUnderAValidEnvelopeAreRefusedOrLoadFinite) {
     }
   }
   EXPECT_GT(refused, 0);
+  EXPECT_GT(loaded, 0);  // flips in the values themselves: the checks must let finite ones through
   std::cout << refused << " refused, " << loaded << " loaded\n";
+}
+
+// Values no update can produce, in a checkpoint that is otherwise valid, are refused by name.
+TEST_F(BadCheckpoint, ImpossibleValuesUnderAValidEnvelopeAreRefused) {
+  const double nan = std::nan(""), inf = INFINITY;
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {with_value(good_, "state_0_m", 5, static_cast<float>(nan)), "parameter 0"},
+      {with_value(good_, "state_2_v", 0, -1.0f), "parameter 2"},
+      {with_value(good_, "state_1_vbar", 3, -0.5f), "parameter 1"},
+      {with_value(good_, "state_1_d", 7, static_cast<float>(inf)), "parameter 1"},
+      {with_value(good_, "mada_q", 2, nan), "coefficient"},
+      {with_value(good_, "mada_h", 0, inf), "hypergradient"},
+      {with_value(good_, "mada_grad_norm", 0, -1.0), "gradient norm"},
+      {with_value(good_, "mada_step", 0, int64_t{-3}), "step"},
+      {with_value(good_, "groups_lr", 1, inf), "lr"},
+      {with_value(good_, "groups_prev_lr", 0, nan), "learning rate"},
+  };
+  for (const auto& [bytes, says] : cases) {
+    const OptimizerSnapshot before(*opt_);
+    try {
+      mada::load_from_bytes(*opt_, bytes.data(), bytes.size());
+      ADD_FAILURE() << "accepted; expected an error naming '" << says << "'";
+    } catch (const mada::Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::Checkpoint) << e.what();
+      EXPECT_NE(std::string(e.what()).find(says), std::string::npos) << e.what();
+    }
+    EXPECT_TRUE(OptimizerSnapshot(*opt_) == before) << says;
+  }
+}
+
+// A file of the earlier format (libtorch archives, magic MADACKP1) is refused, saying so.
+TEST_F(BadCheckpoint, TheEarlierFormatIsRefusedByName) {
+  const std::string old = mada::kernels::seal("MADACKP1", "PK\x03\x04 an archive of the earlier format");
+  try {
+    mada::load_from_bytes(*opt_, old.data(), old.size());
+    ADD_FAILURE() << "a MADACKP1 checkpoint loaded";
+  } catch (const mada::Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Checkpoint);
+    EXPECT_NE(std::string(e.what()).find("earlier"), std::string::npos) << e.what();
+  }
 }
 
 TEST_F(BadCheckpoint, ACheckpointOfOtherShapesIsRefused) {

@@ -4,6 +4,7 @@
 #include "quadratic_problem.h"
 #include "vectors_test_files.h"
 #include "kernels/src/c_api/options_c.h"
+#include "kernels/src/io/envelope.h"
 
 #include <mada/mada_kernels.h>
 
@@ -265,6 +266,39 @@ TEST(EngineState, ABadStateIsRefusedAndChangesNothing) {
   EXPECT_EQ(mada_engine_load(other.engine.get(), "/nonexistent/engine.bin"), MADA_ERROR_IO);
   EXPECT_NE(last_error().find("/nonexistent/engine.bin"), std::string::npos) << last_error();
   EXPECT_EQ(other.saved(), before);
+}
+
+// Values no update can produce, in a state file whose envelope is valid (a buggy or hostile
+// writer), are refused by name and change nothing. Offsets from engine_state_io.cpp's layout:
+// a 128-byte header (q at 32), one group (28 bytes after its count), then parameter 0's state
+// rows m, v, ... of 50 floats each.
+TEST(EngineState, ImpossibleValuesUnderAValidEnvelopeAreRefused) {
+  EngineRun run;
+  for (int i = 0; i < 3; ++i) ASSERT_OK(run.step());
+  const std::string good = run.saved();
+  const auto payload = mada::kernels::unseal("MADAENG1", good.data(), good.size());
+  const std::string state(payload.data, payload.size);
+  constexpr size_t kQ = 32, kParam0State = 128 + 8 + 28 + 8 + 17, kRow = 50 * sizeof(float);
+  EngineRun other;
+  ASSERT_OK(other.step());
+  const std::string before = other.saved();
+  auto refused = [&](size_t offset, auto value, const char* says) {
+    std::string bad = state;
+    std::memcpy(&bad[offset], &value, sizeof value);
+    const std::string bytes = mada::kernels::seal("MADAENG1", bad);
+    EXPECT_EQ(mada_engine_load_buffer(other.engine.get(), reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()),
+              MADA_ERROR_CHECKPOINT) << says;
+    EXPECT_NE(last_error().find(says), std::string::npos) << last_error();
+  };
+  refused(kParam0State + 4 * sizeof(float), std::nanf(""), "saved state m");
+  refused(kParam0State + kRow + 3 * sizeof(float), -1.0f, "saved state v");
+  refused(kParam0State + 5 * kRow + 7 * sizeof(float), INFINITY, "saved state d");
+  refused(kQ + 8, std::nan(""), "coefficient");
+  EXPECT_EQ(other.saved(), before);
+  // The unchanged payload, resealed the same way, loads: the offsets above hit what they name.
+  const std::string resealed = mada::kernels::seal("MADAENG1", state);
+  EXPECT_EQ(mada_engine_load_buffer(other.engine.get(), reinterpret_cast<const uint8_t*>(resealed.data()), resealed.size()),
+            MADA_OK) << last_error();
 }
 
 TEST(EngineInput, BadInputIsRefusedAndChangesNothing) {

@@ -8,6 +8,8 @@
 #include <mada/models/model_factory.h>
 #include <mada/training/trainer.h>
 
+#include "damaged_checkpoint.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -161,6 +163,43 @@ TEST(Trainer, ABadCheckpointChangesNothing) {
   }
   EXPECT_TRUE(torch::equal(trainer.model().parameters()[0], before));
   EXPECT_EQ(trainer.step_count(), 1);
+}
+
+// Well-formed checkpoints holding values no run can produce are refused by name, for the
+// model and for each optimizer family's state, and change nothing.
+TEST(Trainer, ImpossibleValuesInACheckpointAreRefused) {
+  using mada::testing::with_value;
+  const float nan = std::nanf("");
+  struct Case {
+    OptimizerKind kind;
+    std::string entry;
+    float value;
+    std::string says;
+  };
+  const Case cases[] = {{OptimizerKind::Mada, "model.0", nan, "model tensor 0"},
+                        {OptimizerKind::Mada, "optimizer.state_1_v", -1.0f, "parameter 1"},
+                        {OptimizerKind::AmsGrad, "optimizer.adamw_0_exp_avg", INFINITY, "adamw_0_exp_avg"},
+                        {OptimizerKind::AmsGrad, "optimizer.adamw_2_max_exp_avg_sq", -1.0f, "adamw_2_max_exp_avg_sq"},
+                        {OptimizerKind::Sgd, "optimizer.sgd_3_momentum_buffer", nan, "sgd_3_momentum_buffer"}};
+  for (const Case& c : cases) {
+    const auto o = options_for(c.kind, learning_rate_of(c.kind));
+    mada::Trainer trainer(small_mlp(7), fashion(), o);
+    for (int i = 0; i < 2; ++i) trainer.step();
+    const std::string path = ::testing::TempDir() + "/trainer_damaged.pt";
+    trainer.save(path);
+    mada::testing::write_file(path, with_value(mada::testing::file_bytes(path), c.entry, 1, c.value));
+    const auto before = trainer.model().parameters()[0].clone();
+    try {
+      trainer.load(path);
+      ADD_FAILURE() << c.entry << " accepted";
+    } catch (const mada::Error& e) {
+      EXPECT_EQ(e.kind(), mada::ErrorKind::Checkpoint) << e.what();
+      EXPECT_NE(std::string(e.what()).find(c.says), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+    }
+    EXPECT_TRUE(torch::equal(trainer.model().parameters()[0], before)) << c.entry;
+    EXPECT_EQ(trainer.step_count(), 2) << c.entry;
+  }
 }
 
 TEST(Trainer, TheCnnAndTheGptTrain) {

@@ -23,6 +23,8 @@
 namespace mada {
 
 namespace detail {
+struct MadaStateIo;  // saving and loading, inside libmada
+
 // Optimizer::state() is keyed by a string in libtorch 1.13 and by the TensorImpl pointer in 2.x.
 using StateKey = std::decay_t<decltype(std::declval<torch::optim::Optimizer&>().state())>::key_type;
 
@@ -59,8 +61,9 @@ class Mada : public torch::optim::Optimizer {
   // nothing when one is wrong (mada::Error) or non-finite (error or skip, by policy).
   torch::Tensor step(LossClosure closure = nullptr) override;
 
-  // Coefficients, step count and every state buffer, through libtorch's archives.
+  // Coefficients, step count and every state buffer, through libtorch's archives (torch::save).
   // load() checks the whole archive against this optimizer before changing anything.
+  // save_checkpoint and friends below write libmada's own format instead.
   void save(torch::serialize::OutputArchive& archive) const override;
   void load(torch::serialize::InputArchive& archive) override;
 
@@ -79,12 +82,15 @@ class Mada : public torch::optim::Optimizer {
   const MadaParamState* state_of(const torch::Tensor& p) const;
 
  private:
+  friend struct detail::MadaStateIo;
   // The kernel core's CPU step and the optimizer-wide state it updates.
   struct Core;
   std::unique_ptr<Core> core_;
 };
 
-// Files are written atomically: a temporary file in the same folder, renamed over path.
+// Checkpoints in libmada's own checked format (named, typed arrays under a CRC), which never
+// reach libtorch's archive reader. Files are written atomically: a temporary file in the same
+// folder, renamed over path. Loading checks everything before changing anything.
 void save_checkpoint(const Mada& optimizer, const std::string& path);
 void load_checkpoint(Mada& optimizer, const std::string& path);
 std::string save_to_bytes(const Mada& optimizer);

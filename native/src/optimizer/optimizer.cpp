@@ -41,6 +41,16 @@ std::string state_misfit(const torch::Tensor& p, Mode mode) {
   return msg.str();
 }
 
+void bind_state(kernels::TensorSlot& slot, const MadaParamState& s) {
+  slot.m = s.m.data_ptr();
+  slot.v = s.v.data_ptr();
+  slot.vbar = s.vbar.data_ptr();
+  slot.n = s.n.data_ptr();
+  slot.mL = s.mL.data_ptr();
+  slot.gprev = s.gprev.defined() ? s.gprev.data_ptr() : nullptr;
+  slot.d = s.d.data_ptr();
+}
+
 }  // namespace detail
 
 namespace {
@@ -100,16 +110,6 @@ void check_group(const MadaOptions& group, const MadaOptions& defaults, size_t i
     fail(ErrorKind::InvalidArgument, "parameter group " + std::to_string(index) + " sets " + field +
                                          ", which mada::Mada reads from its own options only: a group may set only "
                                          "lr and weight_decay");
-}
-
-void bind(kernels::TensorSlot& slot, MadaParamState& s) {
-  slot.m = s.m.data_ptr();
-  slot.v = s.v.data_ptr();
-  slot.vbar = s.vbar.data_ptr();
-  slot.n = s.n.data_ptr();
-  slot.mL = s.mL.data_ptr();
-  slot.gprev = s.gprev.defined() ? s.gprev.data_ptr() : nullptr;
-  slot.d = s.d.data_ptr();
 }
 
 }  // namespace
@@ -199,7 +199,7 @@ torch::Tensor Mada::step(LossClosure closure) {
       }
       if (state != nullptr) {
         detail::check_state(*state, p, o.mode(), name, ErrorKind::InvalidArgument);
-        bind(slot, *state);
+        detail::bind_state(slot, *state);
       } else {
         fresh.emplace_back(step.slots.size(), &p);
       }
@@ -219,7 +219,7 @@ torch::Tensor Mada::step(LossClosure closure) {
     created.push_back(std::make_unique<MadaParamState>(new_state(*entry.second, o.mode())));
   for (size_t i = 0; i < fresh.size(); ++i) {
     kernels::TensorSlot& slot = step.slots[fresh[i].first];
-    bind(slot, *created[i]);
+    detail::bind_state(slot, *created[i]);
     slot.fresh = true;
     state_[state_key(*fresh[i].second)] = std::move(created[i]);
   }

@@ -52,6 +52,9 @@ void check_param(const torch::Tensor& p, const Name& name) {
   if (!p.is_contiguous()) fail(ErrorKind::InvalidArgument, name + " is not contiguous");
 }
 
+// Points slot's state buffers at s's tensors (which must fit the parameter: state_fits).
+void bind_state(kernels::TensorSlot& slot, const MadaParamState& s);
+
 // Whether the state fits parameter p in this mode.
 bool state_fits(const MadaParamState& s, const torch::Tensor& p, Mode mode);
 

@@ -3,7 +3,9 @@
 #include <mada/data/char_corpus.h>
 #include <mada/models/gpt.h>
 
-#include "../io/archive_io.h"
+#include "optimizer_state_io.h"
+
+#include "../io/checkpoint_file.h"
 
 #include <torch/nn/functional/loss.h>
 #include <torch/nn/utils/clip_grad.h>
@@ -157,55 +159,58 @@ EvalMetrics Trainer::evaluate(int64_t max_batches) {
   return e;
 }
 
+// One checkpoint file in libmada's format: the trainer's scalars at the top level, the model's
+// tensors under "model.", the optimizer's state under "optimizer.".
 void Trainer::save(const std::string& path) const {
-  torch::serialize::OutputArchive archive;
-  archive.write("trainer_format", torch::tensor({kFormatVersion}, torch::kLong));
-  archive.write("trainer_step", torch::tensor({step_}, torch::kLong));
-  archive.write("trainer_optimizer", torch::tensor({static_cast<int64_t>(options_.optimizer.kind)}, torch::kLong));
+  kernels::RecordWriter records;
+  detail::RecordTensorWriter top(records), model(records, "model."), optimizer(records, "optimizer.");
+  top.write("trainer_format", torch::tensor({kFormatVersion}, torch::kLong));
+  top.write("trainer_step", torch::tensor({step_}, torch::kLong));
+  top.write("trainer_optimizer", torch::tensor({static_cast<int64_t>(options_.optimizer.kind)}, torch::kLong));
   const auto tensors = model_tensors(*model_);
-  archive.write("model_tensor_count", torch::tensor({static_cast<int64_t>(tensors.size())}, torch::kLong));
-  for (size_t i = 0; i < tensors.size(); ++i) archive.write("model_tensor_" + std::to_string(i), tensors[i].detach());
-  torch::serialize::OutputArchive optimizer(archive.compilation_unit());
-  optimizer_->save(optimizer);
-  archive.write("optimizer", optimizer);
-  detail::save_archive(archive, path);
+  top.write("model_tensor_count", torch::tensor({static_cast<int64_t>(tensors.size())}, torch::kLong));
+  for (size_t i = 0; i < tensors.size(); ++i) model.write(std::to_string(i), tensors[i]);
+  detail::save_optimizer_state(*optimizer_, options_.optimizer.kind, optimizer);
+  detail::write_checkpoint(records, path);
 }
 
 void Trainer::load(const std::string& path) {
-  auto archive = detail::open_archive(path);
+  const auto checkpoint = detail::CheckpointReader::open(path);  // its errors name the path
   const std::string what = "'" + path + "'";
-  detail::load_checked(what, [&] {
-    auto scalar = [&](const std::string& key) {
-      return detail::read_entry(archive, key, torch::kLong, 1).item<int64_t>();
-    };
-    if (scalar("trainer_format") != kFormatVersion)
-      fail(ErrorKind::Checkpoint, what + " has an unsupported trainer checkpoint format");
-    if (scalar("trainer_optimizer") != static_cast<int64_t>(options_.optimizer.kind))
-      fail(ErrorKind::Checkpoint, what + " was written by a trainer with another optimizer");
-    const int64_t step = scalar("trainer_step");
+  try {
+    detail::RecordTensorReader top(checkpoint.records()), model(checkpoint.records(), "model."),
+        optimizer(checkpoint.records(), "optimizer.");
+    if (top.read_int("trainer_format") != kFormatVersion)
+      fail(ErrorKind::Checkpoint, "it has an unsupported trainer checkpoint format");
+    if (top.read_int("trainer_optimizer") != static_cast<int64_t>(options_.optimizer.kind))
+      fail(ErrorKind::Checkpoint, "it was written by a trainer with another optimizer");
+    const int64_t step = top.read_int("trainer_step");
+    if (step < 0) fail(ErrorKind::Checkpoint, "its step count is negative");
     auto tensors = model_tensors(*model_);
-    if (scalar("model_tensor_count") != static_cast<int64_t>(tensors.size()))
-      fail(ErrorKind::Checkpoint, what + " holds another model (tensor count differs)");
+    if (top.read_int("model_tensor_count") != static_cast<int64_t>(tensors.size()))
+      fail(ErrorKind::Checkpoint, "it holds another model (tensor count differs)");
     std::vector<torch::Tensor> values;
     for (size_t i = 0; i < tensors.size(); ++i) {
-      const torch::Tensor t = detail::read_entry(archive, "model_tensor_" + std::to_string(i));
+      const torch::Tensor t = model.read(std::to_string(i));
       if (t.sizes() != tensors[i].sizes() || t.scalar_type() != tensors[i].scalar_type())
-        fail(ErrorKind::Checkpoint, what + " holds another model (tensor " + std::to_string(i) + " differs in shape)");
+        fail(ErrorKind::Checkpoint, "it holds another model (tensor " + std::to_string(i) + " differs in shape)");
+      if (t.is_floating_point() && !torch::isfinite(t).all().item<bool>())
+        fail(ErrorKind::Checkpoint, "model tensor " + std::to_string(i) + " holds a value that is not finite");
       values.push_back(t);
     }
-    // The optimizer state goes into a fresh optimizer first: a bad archive leaves ours intact.
+    // The optimizer state goes into a fresh optimizer first: a bad checkpoint leaves ours intact.
     std::vector<torch::Tensor> decayed, plain;
     for (auto& p : model_->parameters()) (p.dim() >= 2 ? decayed : plain).push_back(p);
     auto fresh = make_optimizer(options_.optimizer, decayed, plain);
-    torch::serialize::InputArchive optimizer;
-    archive.read("optimizer", optimizer);
-    fresh->load(optimizer);
+    detail::load_optimizer_state(*fresh, options_.optimizer.kind, optimizer);
 
     torch::NoGradGuard no_grad;
     for (size_t i = 0; i < tensors.size(); ++i) tensors[i].copy_(values[i]);
     optimizer_ = std::move(fresh);
     step_ = step;
-  });
+  } catch (const Error& e) {
+    fail(e.kind(), what + ": " + e.what());
+  }
 }
 
 }  // namespace mada

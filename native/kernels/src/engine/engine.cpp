@@ -107,8 +107,8 @@ void Engine::set_coefficients(const Coefficients& q) {
   hyper_.q = project(q, options_);
 }
 
-void Engine::bind_state(TensorSlot& slot, const Parameter& p) const {
-  char* base = p.state.get();
+void Engine::bind_state(TensorSlot& slot, const Parameter& p, const char* saved) const {
+  char* base = const_cast<char*>(saved);  // slots are mutable; a checked load only reads
   const size_t row = static_cast<size_t>(p.numel) * element_size(p);
   void** rows[] = {&slot.m, &slot.v, &slot.vbar, &slot.n, &slot.mL};
   for (size_t r = 0; r < std::size(rows); ++r) *rows[r] = base + r * row;
@@ -153,7 +153,7 @@ void Engine::step(void* const* params, const void* const* grads, size_t count) {
     slot.fresh = !p.has_state;
     slot.lr = group.lr;
     slot.decay = group.lr * group.weight_decay;
-    bind_state(slot, p);
+    bind_state(slot, p, p.state.get());
     step_.slots.push_back(slot);
   }
   const PoolParallel parallel(threads_);

@@ -65,7 +65,9 @@ class Engine {
   int state_rows() const;
   size_t element_size(const Parameter& p) const { return groups_[p.group].is_double ? 8 : 4; }
   size_t state_bytes(const Parameter& p) const;
-  void bind_state(TensorSlot& slot, const Parameter& p) const;
+  // Points slot's state buffers at the rows starting at base (p's own state, or saved rows
+  // being checked before a load).
+  void bind_state(TensorSlot& slot, const Parameter& p, const char* base) const;
   void check_step_input(void* const* params, const void* const* grads, size_t count);
 
   StepOptions options_;

@@ -5,13 +5,13 @@
 //   u64 parameters, per parameter: u64 group, i64 numel, u8 has_state, then its state rows.
 #include "engine.h"
 
+#include "../io/byte_stream.h"
 #include "../io/envelope.h"
+#include "../step/loaded_state.h"
 
 #include <mada/error.h>
 
-#include <cmath>
 #include <cstring>
-#include <type_traits>
 
 namespace mada::kernels {
 
@@ -19,62 +19,21 @@ namespace {
 
 constexpr const char* kMagic = "MADAENG1";
 constexpr uint32_t kFormat = 1;
-static_assert(sizeof(double) == 8, "the format stores IEEE doubles");
 
-class Writer {
- public:
-  template <typename T>
-  void put(T value) {
-    static_assert(std::is_trivially_copyable_v<T>);
-    bytes_.append(reinterpret_cast<const char*>(&value), sizeof value);
-  }
-  void put_bytes(const char* data, size_t size) { bytes_.append(data, size); }
-  std::string& bytes() { return bytes_; }
-
- private:
-  std::string bytes_;
-};
-
-class Reader {
- public:
-  Reader(const char* data, size_t size) : data_(data), left_(size) {}
-  template <typename T>
-  T get(const char* what) {
-    T value;
-    std::memcpy(&value, take(sizeof value, what), sizeof value);
-    return value;
-  }
-  const char* take(size_t size, const char* what) {
-    if (size > left_) fail(ErrorKind::Checkpoint, std::string("engine state is cut short in ") + what);
-    const char* p = data_;
-    data_ += size;
-    left_ -= size;
-    return p;
-  }
-  size_t left() const { return left_; }
-
- private:
-  const char* data_;
-  size_t left_;
-};
-
-void put_coefficients(Writer& w, const Coefficients& c) {
+void put_coefficients(ByteWriter& w, const Coefficients& c) {
   for (std::size_t k = 0; k < kCoefficientCount; ++k) w.put(c[k]);
 }
 
-Coefficients get_coefficients(Reader& r, const char* what) {
+Coefficients get_coefficients(ByteReader& r, const char* what) {
   Coefficients c;
-  for (std::size_t k = 0; k < kCoefficientCount; ++k) {
-    c[k] = r.get<double>(what);
-    if (!std::isfinite(c[k])) fail(ErrorKind::Checkpoint, std::string("engine state: ") + what + " is not finite");
-  }
+  for (std::size_t k = 0; k < kCoefficientCount; ++k) c[k] = r.get<double>(what);
   return c;
 }
 
 }  // namespace
 
 std::string Engine::save() const {
-  Writer w;
+  ByteWriter w;
   w.put(kFormat);
   w.put(static_cast<uint32_t>(options_.mode()));
   w.put(hyper_.t);
@@ -101,7 +60,7 @@ std::string Engine::save() const {
 
 void Engine::load(const char* data, size_t size) {
   const Payload payload = unseal(kMagic, data, size);
-  Reader r(payload.data, payload.size);
+  ByteReader r(payload.data, payload.size, "engine state");
   // Read and check everything into locals first: a bad state changes nothing.
   const uint32_t format = r.get<uint32_t>("the header");
   if (format != kFormat)
@@ -114,12 +73,9 @@ void Engine::load(const char* data, size_t size) {
   HyperState hyper;
   hyper.t = r.get<int64_t>("the step count");
   hyper.skipped = r.get<int64_t>("the step count");
-  if (hyper.t < 0 || hyper.skipped < 0) fail(ErrorKind::Checkpoint, "engine state has a negative step count");
   hyper.q = get_coefficients(r, "the coefficients");
   hyper.h = get_coefficients(r, "the hypergradient");
   hyper.grad_norm = r.get<double>("the gradient norm");
-  if (!(std::isfinite(hyper.grad_norm) && hyper.grad_norm >= 0))
-    fail(ErrorKind::Checkpoint, "engine state: the gradient norm is not finite and >= 0");
   const uint64_t groups = r.get<uint64_t>("the groups");
   if (groups != groups_.size())
     fail(ErrorKind::Checkpoint, "engine state has " + std::to_string(groups) + " parameter groups, this engine has " +
@@ -157,9 +113,17 @@ void Engine::load(const char* data, size_t size) {
                                       std::to_string(params_[i].group) + ", the engine state's has " + std::to_string(numel) +
                                       " in group " + std::to_string(group));
     if (has_state > 1) fail(ErrorKind::Checkpoint, "engine state is corrupt at " + parameter_name(i));
-    if (has_state) states[i] = r.take(state_bytes(params_[i]), "the state buffers");
+    if (has_state) {
+      states[i] = r.take(state_bytes(params_[i]), "the state buffers");
+      TensorSlot saved;
+      saved.numel = params_[i].numel;
+      saved.is_double = groups_[params_[i].group].is_double;
+      bind_state(saved, params_[i], states[i]);
+      check_loaded_state(saved, "engine state of " + parameter_name(i));
+    }
   }
-  if (r.left() != 0) fail(ErrorKind::Checkpoint, "engine state has " + std::to_string(r.left()) + " bytes too many");
+  r.expect_end();
+  check_loaded_hyper(hyper);
 
   // Commit.
   for (size_t i = 0; i < params_.size(); ++i) {

@@ -1,0 +1,46 @@
+#include "checkpoint_file.h"
+
+#include <mada/error.h>
+
+#include "kernels/src/io/envelope.h"
+#include "kernels/src/io/files.h"
+
+#include <cstring>
+
+namespace mada::detail {
+
+std::string seal_checkpoint(kernels::RecordWriter& records) {
+  return kernels::seal(kCheckpointMagic, records.finish());
+}
+
+void write_checkpoint(kernels::RecordWriter& records, const std::string& path) {
+  kernels::write_file_atomically(path, seal_checkpoint(records));
+}
+
+CheckpointReader CheckpointReader::open(const std::string& path) {
+  CheckpointReader reader;
+  reader.bytes_ = kernels::read_file(path);
+  try {
+    reader.parse(reader.bytes_.data(), reader.bytes_.size());
+  } catch (const Error& e) {
+    fail(e.kind(), "'" + path + "': " + e.what());
+  }
+  return reader;
+}
+
+CheckpointReader CheckpointReader::of_bytes(const char* data, size_t size) {
+  CheckpointReader reader;
+  reader.parse(data, size);
+  return reader;
+}
+
+void CheckpointReader::parse(const char* data, size_t size) {
+  if (data != nullptr && size >= 8 && std::memcmp(data, "MADACKP1", 8) == 0)
+    fail(ErrorKind::Checkpoint,
+         "this checkpoint is in the earlier format MADACKP1 (libtorch archives), which this version no longer reads "
+         "(libtorch's archive reader trusts the sizes in a file); train again from the start");
+  const kernels::Payload payload = kernels::unseal(kCheckpointMagic, data, size);
+  records_ = std::make_unique<kernels::RecordReader>(payload.data, payload.size);
+}
+
+}  // namespace mada::detail
