@@ -163,6 +163,17 @@ TEST_F(BadStep, AnEnormousLearningRateIsRefused) {
   for (const auto& p : params_) EXPECT_TRUE(torch::isfinite(p).all().item<bool>());
 }
 
+// lr x weight_decay above 2 makes the decay grow every parameter at every step, until it
+// overflows: refused like an enormous lr, naming the product; at 2 the step goes on.
+TEST_F(BadStep, ADecayThatGrowsTheParametersIsRefused) {
+  auto& group = static_cast<MadaOptions&>(opt_->param_groups()[0].options());
+  group.lr(1e-2).weight_decay(201.0);
+  EXPECT_NE(expect_unchanged(ErrorKind::NonFinite).find("lr x weight_decay = 2.01"), std::string::npos);
+  group.weight_decay(200.0);
+  ASSERT_NO_THROW(opt_->step());
+  for (const auto& p : params_) EXPECT_TRUE(torch::isfinite(p).all().item<bool>());
+}
+
 // Under the skip policy a step with a huge gradient is dropped and counted like a NaN one.
 TEST_F(BadStep, TheSkipPolicyDropsAHugeGradientStep) {
   params_[0].mutable_grad()[1][1] = 1e25f;

@@ -80,6 +80,11 @@ std::string CpuStep::out_of_range(const StepOptions& o) const {
       return "parameter " + std::to_string(i) + " would step with lr " + format_number(s.lr, 3) + ", above " +
              format_number(lr_max[s.is_double], 3) + ", the largest that keeps a " + type_of(s) +
              " parameter finite for any gradient within range at these bounds and eps";
+    // p (1 - lr wd) is no larger than p only while lr wd <= 2: above, the decay itself grows
+    // every parameter at every step, and the lr bound above no longer holds.
+    if (s.has_grad() && s.decay > kDecayLimit)
+      return "parameter " + std::to_string(i) + " would decay with lr x weight_decay = " + format_number(s.decay, 3) +
+             ", above " + format_number(kDecayLimit, 3) + ", where the decay grows the parameter at every step";
   }
   return "";
 }

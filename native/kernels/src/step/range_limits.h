@@ -34,4 +34,8 @@ inline double lr_limit(const StepOptions& o, bool is_double) {
   return top / 4.0 / direction_bound(o, is_double);
 }
 
+// The largest lr x weight_decay a group may step with: the decoupled decay p (1 - lr wd) keeps
+// |p| from growing only while |1 - lr wd| <= 1.
+inline constexpr double kDecayLimit = 2.0;
+
 }  // namespace mada::kernels
