@@ -2,8 +2,10 @@
 # Set-up, build, test and run Mada.Interop on Debian 12 (with the .NET SDK).
 #
 #   ./build.sh run     set up, build, run the main job (mada demo: MADA vs Adam, CNN, Fashion-MNIST)
-#   ./build.sh test    set up, build, run every test (ctest, then dotnet test)
+#   ./build.sh test    set up, build, run every test (ctest, dotnet test, then the consumers of
+#                      the packages and the install prefix: tests/consumers/run.sh)
 #   ./build.sh build   set up and build only
+#   ./build.sh pack    set up, build, and write the NuGet packages into artifacts/
 #   ./build.sh setup   install what is missing (Debian packages), nothing else
 #   ./build.sh sanitize  the native tests under AddressSanitizer + UndefinedBehaviorSanitizer,
 #                        then the C ABI tests under LeakSanitizer (clang-14, build-sanitize/)
@@ -61,7 +63,31 @@ run_tests() {
   if [ -f "$ROOT/Mada.Interop.sln" ]; then
     MADA_NATIVE_PATH="$BUILD/native" MADA_BUILD_DIR="$BUILD" \
       dotnet test "$ROOT/Mada.Interop.sln" -c Release --no-build --nologo
+    run_consumers
   fi
+}
+
+# The NuGet packages (Mada, Mada.Native.linux-x64, Mada.TorchSharp, the Mada.Cli tool) into $1
+# (default artifacts/). Their native libraries come from a CMake install of the build into $2
+# (default $BUILD/install), where libmada finds libmada_kernels beside it and no build path is left.
+pack() {
+  local out=${1:-$ROOT/artifacts} prefix=${2:-$BUILD/install} libdir
+  rm -rf "$prefix"
+  cmake --install "$BUILD" --prefix "$prefix" >/dev/null
+  libdir=$(sed -n 's/^CMAKE_INSTALL_LIBDIR:PATH=//p' "$BUILD/CMakeCache.txt")
+  dotnet pack "$ROOT/Mada.Interop.sln" -c Release --nologo -v quiet -o "$out" -p:MadaNativeDir="$prefix/$libdir"
+  echo "== packages in $out"
+}
+
+# Packages and an install prefix made afresh in a throwaway folder, then the programs that use
+# them as a user would (tests/consumers/run.sh). The folder is kept when a check fails.
+run_consumers() {
+  local work
+  work=$(mktemp -d "${TMPDIR:-/tmp}/mada-consumers.XXXXXX")
+  echo "== consumers in $work"
+  pack "$work/packages" "$work/prefix"
+  "$ROOT/tests/consumers/run.sh" "$work"
+  rm -rf "$work"
 }
 
 # The main job: a Fashion-MNIST CNN trained with MADA and with Adam, a table and charts.
@@ -125,8 +151,9 @@ case "${1:-}" in
   setup) setup ;;
   build) setup; build ;;
   test) setup; build; run_tests ;;
+  pack) setup; build; pack ;;
   run) setup; build; run_main ;;
   sanitize) sanitize ;;
   fuzz) fuzz "${2:-60}" ;;
-  *) sed -n '2,12p' "$0"; exit 2 ;;
+  *) sed -n '2,15p' "$0"; exit 2 ;;
 esac

@@ -12,11 +12,16 @@ namespace Mada.Native;
 /// loads libmada, so they can live in a process that holds another libtorch.
 /// Order: MADA_NATIVE_PATH (a directory holding the libraries, or a file: that library, the
 /// others from its folder; when set it is the only place tried), next to Mada.dll, the default
-/// search. Failure is one <see cref="DllNotFoundException"/> naming every place tried and why.
+/// search (which, through the application's deps.json, includes the Mada.Native.linux-x64
+/// package's runtimes/linux-x64/native/). Failure is one <see cref="DllNotFoundException"/>
+/// naming every place tried and why, and any library it needs from the system that is missing.
 /// </summary>
 internal sealed class NativeLibraryLoader
 {
     public const string PathVariable = "MADA_NATIVE_PATH";
+
+    /// <summary>The NuGet package holding both libraries (src/Mada.Native.linux-x64), a dependency of Mada's.</summary>
+    public const string NativePackage = "Mada.Native.linux-x64";
 
     private static readonly Lock RegistrationGate = new();
     private static bool registered;
@@ -56,8 +61,7 @@ internal sealed class NativeLibraryLoader
     public static NativeLibraryLoader Mada { get; } = new(
         NativeMethods.LibraryName, "mada_abi_version", NativeMethods.MADA_ABI_VERSION, "MADA ABI",
         prerequisite: Kernels, ownsUnknownFileNames: true,
-        dependencyHint: "If it was found but a library it needs is missing (libtorch_cpu.so, libc10.so), " +
-                        "libtorch is not where the build put it.");
+        dependencyHint: SystemLibraries.Summary);
 
     /// <summary>The name in <c>[LibraryImport]</c>.</summary>
     public string Name { get; }
@@ -192,11 +196,14 @@ internal sealed class NativeLibraryLoader
             return handle;
         }
 
+        // A library it needs from the system is the likely cause where the Mada package brought the file.
+        string missingFromSystem = SystemLibraries.InstallAdvice(string.Join("\n", failures)) is { } advice ? advice + "\n" : "";
         throw new DllNotFoundException(
             $"Could not load the MADA native library {FileName}.\n  " +
-            string.Join("\n  ", failures) +
-            $"\nBuild it with ./build.sh, which also installs libtorch, then set {PathVariable} to the folder " +
-            $"holding {FileName} (build/native) or copy it next to Mada.dll. {dependencyHint}");
+            string.Join("\n  ", failures) + "\n" + missingFromSystem +
+            $"The Mada NuGet package brings it (in its dependency {NativePackage}). Or build it with ./build.sh, which " +
+            $"also installs libtorch, then set {PathVariable} to the folder holding {FileName} (build/native) or copy " +
+            $"it next to Mada.dll. {dependencyHint}");
     }
 
     /// <summary>
