@@ -170,13 +170,18 @@ TEST_F(BadCheckpoint, BytesFlippedUnderAValidEnvelopeAreRefusedOrLoadFinite) {
   std::cout << refused << " refused, " << loaded << " loaded\n";
 }
 
-// Values no update can produce, in a checkpoint that is otherwise valid, are refused by name.
+// Values no update can produce, in a checkpoint that is otherwise valid, are refused by name
+// and change nothing.
 TEST_F(BadCheckpoint, ImpossibleValuesUnderAValidEnvelopeAreRefused) {
   const double nan = std::nan(""), inf = INFINITY;
   const std::vector<std::pair<std::string, std::string>> cases{
       {with_value(good_, "state_0_m", 5, static_cast<float>(nan)), "parameter 0"},
       {with_value(good_, "state_2_v", 0, -1.0f), "parameter 2"},
       {with_value(good_, "state_1_vbar", 3, -0.5f), "parameter 1"},
+      // Finite, but beyond what updates with gradients within range produce: the next step
+      // would carry the parameter to Inf (m) or overflow its derivatives (v).
+      {with_value(good_, "state_0_m", 1, 1e30f), "parameter 0"},
+      {with_value(good_, "state_2_v", 2, 1e38f), "parameter 2"},
       {with_value(good_, "state_1_d", 7, static_cast<float>(inf)), "parameter 1"},
       {with_value(good_, "mada_q", 2, nan), "coefficient"},
       {with_value(good_, "mada_h", 0, inf), "hypergradient"},

@@ -291,6 +291,7 @@ TEST(EngineState, ImpossibleValuesUnderAValidEnvelopeAreRefused) {
     EXPECT_NE(last_error().find(says), std::string::npos) << last_error();
   };
   refused(kParam0State + 4 * sizeof(float), std::nanf(""), "saved state m");
+  refused(kParam0State + 9 * sizeof(float), 3e38f, "saved state m");  // finite: the next step would store -Inf
   refused(kParam0State + kRow + 3 * sizeof(float), -1.0f, "saved state v");
   refused(kParam0State + 5 * kRow + 7 * sizeof(float), INFINITY, "saved state d");
   refused(kQ + 8, std::nan(""), "coefficient");

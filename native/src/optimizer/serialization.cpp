@@ -159,7 +159,7 @@ void MadaStateIo::load(Mada& optimizer, TensorReader& in) {
     saved.numel = p.numel();
     saved.is_double = p.scalar_type() == torch::kDouble;
     bind_state(saved, *s);
-    kernels::check_loaded_state(saved, "parameter " + std::to_string(i));
+    kernels::check_loaded_state(saved, o.mode(), "parameter " + std::to_string(i));
     states[i] = std::move(s);
   }
   loaded.prev_lr.assign(prev.data_ptr<double>(), prev.data_ptr<double>() + groups);

@@ -119,7 +119,7 @@ void Engine::load(const char* data, size_t size) {
       saved.numel = params_[i].numel;
       saved.is_double = groups_[params_[i].group].is_double;
       bind_state(saved, params_[i], states[i]);
-      check_loaded_state(saved, "engine state of " + parameter_name(i));
+      check_loaded_state(saved, options_.mode(), "engine state of " + parameter_name(i));
     }
   }
   r.expect_end();

@@ -1,21 +1,27 @@
 #include "loaded_state.h"
 
+#include "range_limits.h"
+#include "../text/format_number.h"
+
 #include <mada/error.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 namespace mada::kernels {
 
 namespace {
 
+// Whether every value is finite and within [low, high].
 template <typename T>
-bool all_values(const void* data, int64_t count, bool non_negative) {
+bool all_within(const void* data, int64_t count, double low, double high) {
   const char* bytes = static_cast<const char*>(data);
   for (int64_t i = 0; i < count; ++i) {
     T x;
     std::memcpy(&x, bytes + i * sizeof(T), sizeof(T));
-    if (!std::isfinite(x) || (non_negative && x < 0)) return false;
+    if (!(std::isfinite(x) && x >= low && x <= high)) return false;
   }
   return true;
 }
@@ -37,24 +43,35 @@ void check_loaded_hyper(const HyperState& hyper) {
   }
 }
 
-void check_loaded_state(const TensorSlot& slot, const std::string& name) {
+void check_loaded_state(const TensorSlot& slot, Mode mode, const std::string& name) {
+  const double limit = gradient_limit(slot.is_double);
+  const double inf = std::numeric_limits<double>::infinity();
+  const double n_bound = mode == Mode::Reference ? std::max(2.0 * limit, limit * limit) : 2.0 * limit;
   struct Buffer {
     const char* what;
     const void* data;
     int64_t rows;
-    bool non_negative;
+    double low, high;
   };
-  const Buffer buffers[] = {{"m", slot.m, 1, false},       {"v", slot.v, 1, true},   {"vbar", slot.vbar, 1, true},
-                            {"n", slot.n, 1, false},       {"mL", slot.mL, 1, false}, {"gprev", slot.gprev, 1, false},
-                            {"d", slot.d, static_cast<int64_t>(kCoefficientCount), false}};
+  // The derivatives only enter the next hypergradient, whose sums the step checks finite.
+  const Buffer buffers[] = {{"m", slot.m, 1, -limit, limit},
+                            {"v", slot.v, 1, 0.0, 18.0 * limit * limit},
+                            {"vbar", slot.vbar, 1, 0.0, 18.0 * limit * limit},
+                            {"n", slot.n, 1, -n_bound, n_bound},
+                            {"mL", slot.mL, 1, -limit, limit},
+                            {"gprev", slot.gprev, 1, -limit, limit},
+                            {"d", slot.d, static_cast<int64_t>(kCoefficientCount), -inf, inf}};
   for (const Buffer& b : buffers) {
     if (b.data == nullptr) continue;  // gprev in reference mode
     const int64_t count = b.rows * slot.numel;
-    const bool ok = slot.is_double ? all_values<double>(b.data, count, b.non_negative)
-                                   : all_values<float>(b.data, count, b.non_negative);
-    if (!ok)
-      fail(ErrorKind::Checkpoint, name + ": its saved state " + b.what + " holds a value that is not finite" +
-                                      (b.non_negative ? " and >= 0" : ""));
+    const bool ok = slot.is_double ? all_within<double>(b.data, count, b.low, b.high)
+                                   : all_within<float>(b.data, count, b.low, b.high);
+    if (!ok) {
+      const std::string range = b.high == inf ? "finite"
+                                              : "within [" + format_number(b.low, 3) + ", " + format_number(b.high, 3) + "]";
+      fail(ErrorKind::Checkpoint, name + ": its saved state " + b.what + " holds a value that is not " + range +
+                                      ", which no update with gradients within range produces");
+    }
   }
 }
 

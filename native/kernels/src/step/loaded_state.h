@@ -6,6 +6,8 @@
 #include "hyper_state.h"
 #include "tensor_slot.h"
 
+#include <mada/step_options.h>
+
 #include <string>
 
 namespace mada::kernels {
@@ -14,9 +16,12 @@ namespace mada::kernels {
 // (>= 0) finite. Checkpoint error naming what is wrong otherwise.
 void check_loaded_hyper(const HyperState& hyper);
 
-// Every state buffer of slot finite, and v, vbar >= 0 (vhat's square root is taken). The
-// buffers may be unaligned (they can point into the checkpoint bytes). Checkpoint error naming
-// `name` and the buffer otherwise.
-void check_loaded_state(const TensorSlot& slot, const std::string& name);
+// Every state buffer of slot finite and within what updates with gradients inside
+// gradient_limit (range_limits.h) can produce, the bounds the next step's range check relies on:
+// |m|, |mL|, |gprev| <= limit; |n| <= 2 limit (reference mode: limit^2, its first n = g^2);
+// 0 <= v, vbar <= 18 limit^2 (v stays below 2 ghat^2, |ghat| < 3 limit). A finite but larger
+// value would let the next step store Inf. The buffers may be unaligned (they can point into the
+// checkpoint bytes). Checkpoint error naming `name` and the buffer otherwise.
+void check_loaded_state(const TensorSlot& slot, Mode mode, const std::string& name);
 
 }  // namespace mada::kernels
