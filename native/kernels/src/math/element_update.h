@@ -111,7 +111,9 @@ MADA_HOST_DEVICE void update_element(const StepScalars<T>& k, T g, T gprev_old, 
   const T K = -k.gamma * A * inv_den * (T(0.5) / (root + (one - live)));
   const T yogi_weight = k.r_inv_bias2 * (one - k.beta2);  // r (1-beta2) / B2
   dd.d[0] = k.gamma * ((m_old - g) * k.inv_bias1 + m * k.dmhat_dm) * inv_den;
-  dd.d[1] = K * ((v_old - gt2) * k.r_inv_bias2 + vmix * k.dvhat_dmix);
+  // K first in each product: K * vmix stays near gamma * A * B2 while vmix * dvhat_dmix alone
+  // can overflow (a large second moment at a small t), which would store Inf.
+  dd.d[1] = K * (v_old - gt2) * k.r_inv_bias2 + K * vmix * k.dvhat_dmix;
   dd.d[2] = k.gamma * (n + k.beta3 * (n_old - dg)) * inv_den +
             K * yogi_weight * T(2) * ghat * (k.c + (one - k.c) * sgn) * dg;
   dd.d[3] = K * (v - vbar) * k.inv_bias2;
