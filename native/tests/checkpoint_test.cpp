@@ -185,6 +185,11 @@ TEST_F(BadCheckpoint, ImpossibleValuesUnderAValidEnvelopeAreRefused) {
       {with_value(good_, "state_1_d", 7, static_cast<float>(inf)), "parameter 1"},
       {with_value(good_, "mada_q", 2, nan), "coefficient"},
       {with_value(good_, "mada_h", 0, inf), "hypergradient"},
+      // Finite coefficients outside the bounds every hyper step projects onto (found by the
+      // fuzzer: a state of step 0 uses its q unprojected, and gamma = -1e207 made the next
+      // step carry the parameters to Inf).
+      {with_value(good_, "mada_q", 5, -1.28e207), "gamma = -1.28e+207 is outside its bounds"},
+      {with_value(good_, "mada_q", 1, 0.9999), "beta2 = 0.9999 is outside its bounds"},
       {with_value(good_, "mada_grad_norm", 0, -1.0), "gradient norm"},
       {with_value(good_, "mada_step", 0, int64_t{-3}), "step"},
       {with_value(good_, "groups_lr", 1, inf), "lr"},

@@ -270,7 +270,7 @@ TEST(EngineState, ABadStateIsRefusedAndChangesNothing) {
 
 // Values no update can produce, in a state file whose envelope is valid (a buggy or hostile
 // writer), are refused by name and change nothing. Offsets from engine_state_io.cpp's layout:
-// a 128-byte header (q at 32), one group (28 bytes after its count), then parameter 0's state
+// a 128-byte header (q at 24), one group (28 bytes after its count), then parameter 0's state
 // rows m, v, ... of 50 floats each.
 TEST(EngineState, ImpossibleValuesUnderAValidEnvelopeAreRefused) {
   EngineRun run;
@@ -278,7 +278,7 @@ TEST(EngineState, ImpossibleValuesUnderAValidEnvelopeAreRefused) {
   const std::string good = run.saved();
   const auto payload = mada::kernels::unseal("MADAENG1", good.data(), good.size());
   const std::string state(payload.data, payload.size);
-  constexpr size_t kQ = 32, kParam0State = 128 + 8 + 28 + 8 + 17, kRow = 50 * sizeof(float);
+  constexpr size_t kQ = 24, kParam0State = 128 + 8 + 28 + 8 + 17, kRow = 50 * sizeof(float);
   EngineRun other;
   ASSERT_OK(other.step());
   const std::string before = other.saved();
@@ -295,6 +295,7 @@ TEST(EngineState, ImpossibleValuesUnderAValidEnvelopeAreRefused) {
   refused(kParam0State + kRow + 3 * sizeof(float), -1.0f, "saved state v");
   refused(kParam0State + 5 * kRow + 7 * sizeof(float), INFINITY, "saved state d");
   refused(kQ + 8, std::nan(""), "coefficient");
+  refused(kQ + 5 * 8, -2.0, "gamma = -2 is outside its bounds");
   EXPECT_EQ(other.saved(), before);
   // The unchanged payload, resealed the same way, loads: the offsets above hit what they name.
   const std::string resealed = mada::kernels::seal("MADAENG1", state);

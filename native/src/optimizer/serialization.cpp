@@ -163,7 +163,7 @@ void MadaStateIo::load(Mada& optimizer, TensorReader& in) {
     states[i] = std::move(s);
   }
   loaded.prev_lr.assign(prev.data_ptr<double>(), prev.data_ptr<double>() + groups);
-  kernels::check_loaded_hyper(loaded);
+  kernels::check_loaded_hyper(loaded, o.step());
   for (int64_t gi = 0; gi < groups; ++gi) {
     MadaOptions candidate = detail::group_options(param_groups[gi]);
     candidate.lr(lrs[gi].item<double>()).weight_decay(decays[gi].item<double>());

@@ -123,7 +123,7 @@ void Engine::load(const char* data, size_t size) {
     }
   }
   r.expect_end();
-  check_loaded_hyper(hyper);
+  check_loaded_hyper(hyper, options_);
 
   // Commit.
   for (size_t i = 0; i < params_.size(); ++i) {

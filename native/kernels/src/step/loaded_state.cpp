@@ -28,12 +28,16 @@ bool all_within(const void* data, int64_t count, double low, double high) {
 
 }  // namespace
 
-void check_loaded_hyper(const HyperState& hyper) {
+void check_loaded_hyper(const HyperState& hyper, const StepOptions& options) {
   if (hyper.t < 0 || hyper.skipped < 0) fail(ErrorKind::Checkpoint, "checkpoint has a negative step count");
   for (std::size_t k = 0; k < kCoefficientCount; ++k) {
-    if (!std::isfinite(hyper.q[k]) || !std::isfinite(hyper.h[k]))
-      fail(ErrorKind::Checkpoint, std::string("checkpoint coefficient ") + kCoefficientNames[k] +
-                                      " or its hypergradient is not finite");
+    const double q = hyper.q[k], low = options.lower()[k], high = options.upper()[k];
+    if (!(q >= low && q <= high))
+      fail(ErrorKind::Checkpoint, std::string("checkpoint coefficient ") + kCoefficientNames[k] + " = " +
+                                      format_number(q) + " is outside its bounds [" + format_number(low) + ", " +
+                                      format_number(high) + "]");
+    if (!std::isfinite(hyper.h[k]))
+      fail(ErrorKind::Checkpoint, std::string("checkpoint hypergradient of ") + kCoefficientNames[k] + " is not finite");
   }
   if (!(std::isfinite(hyper.grad_norm) && hyper.grad_norm >= 0))
     fail(ErrorKind::Checkpoint, "checkpoint gradient norm is not finite and >= 0");

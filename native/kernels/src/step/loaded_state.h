@@ -12,9 +12,10 @@
 
 namespace mada::kernels {
 
-// Counts >= 0; coefficients, hypergradient, gradient norm (>= 0) and previous learning rates
-// (>= 0) finite. Checkpoint error naming what is wrong otherwise.
-void check_loaded_hyper(const HyperState& hyper);
+// Counts >= 0; coefficients within the options' bounds (every hyper step projects onto them,
+// and a state of step 0 uses its q unprojected); hypergradient finite; gradient norm and
+// previous learning rates finite and >= 0. Checkpoint error naming what is wrong otherwise.
+void check_loaded_hyper(const HyperState& hyper, const StepOptions& options);
 
 // Every state buffer of slot finite and within what updates with gradients inside
 // gradient_limit (range_limits.h) can produce, the bounds the next step's range check relies on:
