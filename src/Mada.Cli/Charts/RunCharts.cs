@@ -3,27 +3,21 @@ using Mada.Cli.Training;
 
 namespace Mada.Cli.Charts;
 
-/// <summary>The charts of a set of runs: loss.png for all, coefficients-&lt;label&gt;.png for each run whose coefficients moved.</summary>
+/// <summary>
+/// The charts of a set of runs, as PNG and SVG: loss for all, coefficients-&lt;label&gt; for each
+/// group of runs (<see cref="SeedGroup"/>) whose coefficients moved.
+/// </summary>
 internal static class RunCharts
 {
-    public const string LossFileName = "loss.png";
-
     /// <summary>Writes the charts into <paramref name="directory"/> and returns their paths.</summary>
     public static List<string> Write(IReadOnlyList<(string Directory, RunRecord Record)> runs, string directory)
     {
         RunFolder.Create(directory);
-        var labeled = LabeledRun.ByOptimizer(runs);
-        var written = new List<string>();
-
-        string loss = Path.Combine(directory, LossFileName);
-        LossChart.Write(labeled, loss);
-        written.Add(loss);
-
-        foreach (var run in labeled.Where(CoefficientChart.HasTrajectory))
+        var groups = SeedGroup.Of(runs);
+        var written = new List<string>(LossChart.Write(groups, Path.Combine(directory, "loss")));
+        foreach (var group in groups.Where(CoefficientChart.HasTrajectory))
         {
-            string path = Path.Combine(directory, $"coefficients-{run.Label}.png");
-            CoefficientChart.Write(run, path);
-            written.Add(path);
+            written.AddRange(CoefficientChart.Write(group, Path.Combine(directory, $"coefficients-{group.Label}")));
         }
         return written;
     }

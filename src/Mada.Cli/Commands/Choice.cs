@@ -51,6 +51,14 @@ internal sealed class Choice<T>(string what, params (string Name, T Value)[] cho
             DefaultValueFactory = _ => NameOf(defaultValue),
         }, value => Parse(value));
 
+    /// <summary>An option taking one name, null when absent (a default decided later); read it with <see cref="Parse"/>.</summary>
+    public Option<string?> CreateOptionalOption(string name, string description) =>
+        Validated(new Option<string?>(name)
+        {
+            Description = description,
+            HelpName = HelpName,
+        }, value => Parse(value));
+
     /// <summary>An option taking comma-separated names; read it with <see cref="ParseList"/>.</summary>
     public Option<string> CreateListOption(string name, string description, params T[] defaultValues) =>
         Validated(new Option<string>(name)
@@ -60,8 +68,8 @@ internal sealed class Choice<T>(string what, params (string Name, T Value)[] cho
             DefaultValueFactory = _ => string.Join(',', defaultValues.Select(NameOf)),
         }, value => ParseList(value));
 
-    /// <summary>Bad names become parse errors, reported before any command runs.</summary>
-    private static Option<string> Validated(Option<string> option, Action<string> parse)
+    /// <summary>Bad names become parse errors that name the option, reported before any command runs.</summary>
+    private static Option<TValue> Validated<TValue>(Option<TValue> option, Action<string> parse)
     {
         option.Validators.Add(result =>
         {
@@ -71,7 +79,7 @@ internal sealed class Choice<T>(string what, params (string Name, T Value)[] cho
             }
             catch (CliException e)
             {
-                result.AddError(e.Message);
+                result.AddError($"{option.Name}: {e.Message}");
             }
         });
         return option;

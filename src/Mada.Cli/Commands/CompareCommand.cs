@@ -3,7 +3,10 @@ using Mada.Cli.Training;
 
 namespace Mada.Cli.Commands;
 
-/// <summary><c>mada compare</c>: several optimizers on the same task, one run folder each, a table and the charts.</summary>
+/// <summary>
+/// <c>mada compare</c>: several optimizers on the same task, at one seed or several, one run folder
+/// each, a table against a baseline, the summary files and the charts.
+/// </summary>
 internal sealed class CompareCommand : Command
 {
     private readonly TrainingOptions training = new();
@@ -11,20 +14,31 @@ internal sealed class CompareCommand : Command
     private readonly Option<string> optimizers = Choices.Optimizer.CreateListOption(
         "--optimizers", "The optimizers to compare, comma-separated", OptimizerKind.Mada, OptimizerKind.Adam);
 
+    private readonly Option<ulong[]> seeds = SeedsOption.Create(
+        "--seeds",
+        "Run every optimizer at each of these seeds (0,1,2), or at this many (3: seeds 0, 1, 2); at one seed all optimizers " +
+        "start from the same weights and see the same batches [default: --seed alone]");
+
+    private readonly Option<string?> baseline = Choices.Optimizer.CreateOptionalOption(
+        "--baseline", "The optimizer the others are measured against, seed by seed [default: adam if compared, else the first]");
+
     private readonly Option<string?> output = new("--out")
     {
-        Description = "The comparison folder; each run goes into <dir>/<optimizer> [default: runs/<time>-<model>-compare]",
+        Description = "The comparison folder; each run goes into <dir>/<optimizer>, or <dir>/<optimizer>/seed-<n> with several seeds " +
+            "[default: runs/<time>-<model>-compare]",
         HelpName = "dir",
     };
 
     private readonly Terminal terminal;
 
     public CompareCommand(Terminal terminal)
-        : base("compare", "Train the same model on the same data with several optimizers; print a table and write the charts")
+        : base("compare", "Train the same model on the same data with several optimizers; print a table and write the summary and the charts")
     {
         this.terminal = terminal;
         training.AddTo(this);
         Options.Add(optimizers);
+        Options.Add(seeds);
+        Options.Add(baseline);
         Options.Add(output);
         CommandAction.Set(this, terminal, Execute, training.InFlagTerms);
     }
@@ -33,11 +47,48 @@ internal sealed class CompareCommand : Command
     public int Execute(ParseResult parse, CancellationToken cancellation)
     {
         var kinds = Choices.Optimizer.ParseList(parse.GetValue(optimizers)!).Distinct().ToList();
+        var reference = BaselineOf(parse, kinds);
+        var seedList = SeedsOf(parse);
         string directory = parse.GetValue(output) ?? RunFolder.NewDefault(training.ModelOf(parse), "compare");
-        // Every run's settings first, so that a bad option fails before anything trains.
-        var runs = kinds
-            .Select(kind => training.Bind(parse, kind, Path.Combine(directory, Choices.Optimizer.NameOf(kind))))
+        // Every run's settings first, so that a bad option fails before anything trains. Seed by
+        // seed, so that each finished seed is a complete paired set.
+        var runs = seedList
+            .SelectMany(seed => kinds.Select(kind =>
+            {
+                string folder = Path.Combine(directory, Choices.Optimizer.NameOf(kind));
+                var settings = training.Bind(parse, kind, seedList.Length > 1 ? Path.Combine(folder, $"seed-{seed}") : folder);
+                return settings with { Trainer = settings.Trainer with { Seed = seed } };
+            }))
             .ToList();
-        return Comparison.Run(runs, directory, terminal, cancellation);
+        return Comparison.Run(runs, reference, directory, terminal, cancellation);
+    }
+
+    /// <summary>--baseline, else adam where it is compared, else the first optimizer.</summary>
+    /// <exception cref="CliException">--baseline names an optimizer that is not compared.</exception>
+    private OptimizerKind BaselineOf(ParseResult parse, List<OptimizerKind> kinds)
+    {
+        if (parse.GetValue(baseline) is not { } name)
+        {
+            return kinds.Contains(OptimizerKind.Adam) ? OptimizerKind.Adam : kinds[0];
+        }
+        var kind = Choices.Optimizer.Parse(name);
+        return kinds.Contains(kind)
+            ? kind
+            : throw new CliException(
+                $"--baseline {name} is not among the optimizers compared ({string.Join(", ", kinds.Select(Choices.Optimizer.NameOf))}); " +
+                "add it to --optimizers or choose one of them.");
+    }
+
+    /// <summary>--seeds, else --seed alone.</summary>
+    /// <exception cref="CliException">Both are given: which seeds to run would be a guess.</exception>
+    private ulong[] SeedsOf(ParseResult parse)
+    {
+        if (parse.GetValue(seeds) is not { Length: > 0 } list)
+        {
+            return [parse.GetValue(training.Seed)];
+        }
+        return parse.GetResult(training.Seed) is { Implicit: false }
+            ? throw new CliException("--seed and --seeds both given: use --seeds alone (--seeds 7,8 runs seeds 7 and 8).")
+            : list;
     }
 }

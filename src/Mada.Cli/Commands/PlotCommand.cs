@@ -5,7 +5,10 @@ using Spectre.Console;
 
 namespace Mada.Cli.Commands;
 
-/// <summary><c>mada plot</c>: the loss chart of one or several runs and the coefficient chart of each MADA run, as PNG.</summary>
+/// <summary>
+/// <c>mada plot</c>: the loss chart of one or several runs (runs that differ only in seed drawn as
+/// one curve with a band) and the coefficient chart of each MADA run or group, as PNG and SVG.
+/// </summary>
 internal sealed class PlotCommand : Command
 {
     private readonly Argument<string[]> runs = new("runs")
@@ -17,12 +20,12 @@ internal sealed class PlotCommand : Command
 
     private readonly Option<string?> output = new("--out")
     {
-        Description = "Where the PNG files go [default: the run folder, or the folder the runs share]",
+        Description = "Where the PNG and SVG files go [default: the run folder, or the folder the runs share]",
         HelpName = "dir",
     };
 
     public PlotCommand(Terminal terminal)
-        : base("plot", "Chart runs as PNG: loss curves on one chart, and each MADA run's coefficient trajectories")
+        : base("plot", "Chart runs as PNG and SVG: loss curves on one chart (a band over seeds), and each MADA run's coefficient trajectories")
     {
         Arguments.Add(runs);
         Options.Add(output);

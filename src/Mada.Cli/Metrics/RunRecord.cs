@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace Mada.Cli.Metrics;
 
@@ -10,14 +9,6 @@ namespace Mada.Cli.Metrics;
 internal sealed record RunRecord(RunInfo Run, IReadOnlyList<MetricsRow> Steps)
 {
     public const string FileName = "metrics.json";
-
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        // A diverged run's NaN loss is data too.
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        WriteIndented = true,
-    };
 
     /// <summary>The record of the run in <paramref name="directory"/>.</summary>
     /// <exception cref="CliException">The folder holds no readable metrics.json.</exception>
@@ -31,7 +22,7 @@ internal sealed record RunRecord(RunInfo Run, IReadOnlyList<MetricsRow> Steps)
         try
         {
             using var stream = File.OpenRead(path);
-            return JsonSerializer.Deserialize<RunRecord>(stream, Json)
+            return JsonSerializer.Deserialize<RunRecord>(stream, JsonFiles.Options)
                 ?? throw new CliException($"{path} holds no run.");
         }
         catch (JsonException e)
@@ -41,14 +32,5 @@ internal sealed record RunRecord(RunInfo Run, IReadOnlyList<MetricsRow> Steps)
     }
 
     /// <summary>Writes metrics.json into <paramref name="directory"/>, atomically (written beside, then renamed).</summary>
-    public void Save(string directory)
-    {
-        string path = Path.Combine(directory, FileName);
-        string partial = $"{path}.{Environment.ProcessId}.tmp";
-        using (var stream = File.Create(partial))
-        {
-            JsonSerializer.Serialize(stream, this, Json);
-        }
-        File.Move(partial, path, overwrite: true);
-    }
+    public void Save(string directory) => JsonFiles.Write(Path.Combine(directory, FileName), this);
 }

@@ -1,15 +1,20 @@
 using Mada.Cli.Charts;
+using Mada.Cli.Commands;
 using Mada.Cli.Metrics;
 using Mada.Cli.Reporting;
 using Spectre.Console;
 
 namespace Mada.Cli.Training;
 
-/// <summary>Several runs on the same data, one after the other, then the table and the charts.</summary>
+/// <summary>Several runs on the same data, one after the other, then the table, the summary files and the charts.</summary>
 internal static class Comparison
 {
-    /// <summary>Trains every run (they differ only in optimizer and folder), then reports; returns the exit code.</summary>
-    public static int Run(IReadOnlyList<RunSettings> runs, string directory, Terminal terminal, CancellationToken cancellation)
+    /// <summary>
+    /// Trains every run (they differ only in optimizer, seed and folder), then reports each
+    /// optimizer over the seeds and against <paramref name="baseline"/>; returns the exit code.
+    /// </summary>
+    public static int Run(
+        IReadOnlyList<RunSettings> runs, OptimizerKind baseline, string directory, Terminal terminal, CancellationToken cancellation)
     {
         var console = terminal.Console;
         // The runs share their data: load it once (Fashion-MNIST takes seconds).
@@ -20,15 +25,20 @@ internal static class Comparison
             var outcome = TrainingRun.Execute(run, dataset, console, cancellation);
             if (outcome.Interrupted)
             {
-                console.WriteLine($"Stopped during {run.OptimizerName}; its checkpoint is {outcome.Checkpoint}.");
+                console.WriteLine($"Stopped during {run.OptimizerName} (seed {run.Trainer.Seed}); its checkpoint is {outcome.Checkpoint}.");
                 return ExitCodes.Interrupted;
             }
             finished.Add(outcome);
         }
 
-        console.Write(ResultTable.Create(finished.Select(outcome => RunSummary.Of(outcome.Record))));
+        RunFolder.Create(directory);
+        var summary = ComparisonSummary.Of(
+            finished.Select(outcome => RunSummary.Of(outcome.Record)).ToList(), Choices.Optimizer.NameOf(baseline));
+        console.Write(ResultTable.Create(summary));
+        var summaryFiles = SummaryFiles.Write(summary, directory);
         var charts = RunCharts.Write(finished.Select(outcome => (outcome.Directory, outcome.Record)).ToList(), directory);
         console.WriteLine($"Runs (metrics.csv, metrics.json, checkpoint.pt): {string.Join(", ", finished.Select(outcome => outcome.Directory))}");
+        console.WriteLine($"Summary: {string.Join(", ", summaryFiles)}");
         console.WriteLine("Charts:");
         foreach (string chart in charts)
         {

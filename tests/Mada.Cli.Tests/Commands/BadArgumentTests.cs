@@ -25,6 +25,13 @@ public sealed class BadArgumentTests
     [InlineData("train --device cuda", "--device cuda: this build has only the CPU step")]
     [InlineData("train --optimizer sgd --beta1 0.8", "--beta1 sets a MADA coefficient, but sgd is not of the MADA family.")]
     [InlineData("plot", "Required argument missing for command: 'plot'.")]
+    [InlineData("compare --seeds 0", "--seeds must be at least 1, not 0.")]
+    [InlineData("compare --seeds a,b", "--seeds takes a number of seeds (3: seeds 0, 1, 2) or a comma-separated list of seeds (0,1,2), not 'a,b'.")]
+    [InlineData("compare --seeds -1", "--seeds takes a number of seeds")]
+    [InlineData("compare --seeds 0,2,0", "--seeds lists seed 0 twice")]
+    [InlineData("compare --seed 1 --seeds 2", "--seed and --seeds both given")]
+    [InlineData("compare --baseline adamax", "--baseline: unknown optimizer 'adamax'")]
+    [InlineData("compare --optimizers mada,sgd --baseline adam", "--baseline adam is not among the optimizers compared (mada, sgd)")]
     public async Task ABadArgumentIsNamedAndFailsTheRun(string commandLine, string message)
     {
         var result = await MadaProgram.RunAsync(commandLine);

@@ -3,7 +3,7 @@ using Mada.Cli.Tests.Infrastructure;
 
 namespace Mada.Cli.Tests.Commands;
 
-/// <summary><c>mada plot</c> writes PNG charts: the loss of all runs on one, the coefficients of each MADA run on its own.</summary>
+/// <summary><c>mada plot</c> writes PNG and SVG charts: the loss of all runs on one, the coefficients of each MADA run on its own.</summary>
 public sealed class PlotCommandTests
 {
     [Fact]
@@ -17,7 +17,9 @@ public sealed class PlotCommandTests
         string loss = Path.Combine(run.PathOf("run"), "loss.png");
         string coefficients = Path.Combine(run.PathOf("run"), "coefficients-mada.png");
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal([loss, coefficients], result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Equal(
+            [loss, Path.ChangeExtension(loss, "svg"), coefficients, Path.ChangeExtension(coefficients, "svg")],
+            result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         Png.AssertIsPng(loss);
         Png.AssertIsPng(coefficients);
     }

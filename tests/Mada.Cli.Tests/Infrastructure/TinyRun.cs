@@ -25,10 +25,13 @@ internal sealed class TinyRun : IDisposable
 
     /// <summary><c>train</c> of <paramref name="steps"/> steps into <paramref name="output"/>, evaluating every 3 steps, then <paramref name="more"/>.</summary>
     public string[] Train(string output, int steps = 6, params string[] more) =>
-    [
-        "train", "--model", "mlp", "--width", "8", "--data", Data, "--steps", steps.ToString(), "--batch-size", "4",
-        "--eval-every", "3", "--out", PathOf(output), .. more,
-    ];
+        ["train", .. RunArguments(output, steps), "--eval-every", "3", .. more];
+
+    /// <summary><c>compare</c> of <paramref name="steps"/> steps into <paramref name="output"/>, then <paramref name="more"/> (the optimizers, the seeds).</summary>
+    public string[] Compare(string output, int steps, params string[] more) => ["compare", .. RunArguments(output, steps), .. more];
+
+    private string[] RunArguments(string output, int steps) =>
+        ["--model", "mlp", "--width", "8", "--data", Data, "--steps", steps.ToString(), "--batch-size", "4", "--out", PathOf(output)];
 
     public void Dispose() => directory.Dispose();
 }
