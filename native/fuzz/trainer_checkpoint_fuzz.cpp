@@ -1,5 +1,5 @@
 // mada::Trainer::load on any file: a mada::Error (the trainer unchanged) or a trainer that
-// steps again. Any other exception, crash, leak or undefined behaviour is a finding.
+// steps again with finite weights. Any other exception, crash, leak or undefined behaviour is a finding.
 #include "fuzz_input.h"
 
 #include <mada/data/char_corpus.h>
@@ -45,5 +45,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     f.trainer->step();
   } catch (const mada::Error&) {
   }
+  // Whatever was loaded, the model's weights stay finite.
+  for (const auto& p : f.trainer->model().parameters())
+    if (!torch::isfinite(p).all().item<bool>()) __builtin_trap();
   return 0;
 }
