@@ -18,6 +18,7 @@ internal static class MadaCli
             new VersionOption(),
             new TrainCommand(terminal),
             new CompareCommand(terminal),
+            new SweepCommand(terminal),
             new PlotCommand(terminal),
             new DemoCommand(terminal),
         };

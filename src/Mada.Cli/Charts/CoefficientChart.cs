@@ -20,6 +20,9 @@ internal static class CoefficientChart
         (Coefficient.Gamma, "γ"),
     ];
 
+    /// <summary>The coefficient's symbol in titles and on axes: β1, ρ, γ.</summary>
+    public static string SymbolOf(Coefficient coefficient) => Panels.First(panel => panel.Coefficient == coefficient).Name;
+
     /// <summary>The line at the coefficient's starting value: darker than the grid, lighter than the runs.</summary>
     private static readonly Color StartColor = Colors.DimGray;
 

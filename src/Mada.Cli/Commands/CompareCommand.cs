@@ -19,8 +19,7 @@ internal sealed class CompareCommand : Command
         "Run every optimizer at each of these seeds (0,1,2), or at this many (3: seeds 0, 1, 2); at one seed all optimizers " +
         "start from the same weights and see the same batches [default: --seed alone]");
 
-    private readonly Option<string?> baseline = Choices.Optimizer.CreateOptionalOption(
-        "--baseline", "The optimizer the others are measured against, seed by seed [default: adam if compared, else the first]");
+    private readonly Option<string?> baseline = BaselineOption.Create("The optimizer the others are measured against, seed by seed");
 
     private readonly Option<string?> output = new("--out")
     {
@@ -47,7 +46,7 @@ internal sealed class CompareCommand : Command
     public int Execute(ParseResult parse, CancellationToken cancellation)
     {
         var kinds = Choices.Optimizer.ParseList(parse.GetValue(optimizers)!).Distinct().ToList();
-        var reference = BaselineOf(parse, kinds);
+        var reference = BaselineOption.Resolve(parse.GetValue(baseline), kinds, "compared");
         var seedList = SeedsOf(parse);
         string directory = parse.GetValue(output) ?? RunFolder.NewDefault(training.ModelOf(parse), "compare");
         // Every run's settings first, so that a bad option fails before anything trains. Seed by
@@ -61,22 +60,6 @@ internal sealed class CompareCommand : Command
             }))
             .ToList();
         return Comparison.Run(runs, reference, directory, terminal, cancellation);
-    }
-
-    /// <summary>--baseline, else adam where it is compared, else the first optimizer.</summary>
-    /// <exception cref="CliException">--baseline names an optimizer that is not compared.</exception>
-    private OptimizerKind BaselineOf(ParseResult parse, List<OptimizerKind> kinds)
-    {
-        if (parse.GetValue(baseline) is not { } name)
-        {
-            return kinds.Contains(OptimizerKind.Adam) ? OptimizerKind.Adam : kinds[0];
-        }
-        var kind = Choices.Optimizer.Parse(name);
-        return kinds.Contains(kind)
-            ? kind
-            : throw new CliException(
-                $"--baseline {name} is not among the optimizers compared ({string.Join(", ", kinds.Select(Choices.Optimizer.NameOf))}); " +
-                "add it to --optimizers or choose one of them.");
     }
 
     /// <summary>--seeds, else --seed alone.</summary>

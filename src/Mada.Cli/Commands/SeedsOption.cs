@@ -13,20 +13,7 @@ internal static class SeedsOption
     private const int MaxCount = 10_000;
 
     /// <summary>The option; empty when absent.</summary>
-    public static Option<ulong[]> Create(string name, string description) => new(name)
-    {
-        Description = description,
-        HelpName = "n|list",
-        CustomParser = result =>
-        {
-            var (seeds, error) = Parse(name, result.Tokens.Single().Value);
-            if (error is not null)
-            {
-                result.AddError(error);
-            }
-            return seeds ?? [];
-        },
-    };
+    public static Option<ulong[]> Create(string name, string description) => ValueListOption.WithParser<ulong>(name, description, "n|list", Parse);
 
     /// <summary>The seeds <paramref name="token"/> names, or why it names none.</summary>
     internal static (ulong[]? Seeds, string? Error) Parse(string name, string token)

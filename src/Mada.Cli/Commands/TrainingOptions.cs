@@ -6,7 +6,7 @@ using Mada.Cli.Training;
 namespace Mada.Cli.Commands;
 
 /// <summary>
-/// The options <c>train</c> and <c>compare</c> share: model, data, schedule, initial
+/// The options <c>train</c>, <c>compare</c> and <c>sweep</c> share: model, data, schedule, initial
 /// coefficients, evaluation and checkpoints. Options left out take the library's defaults
 /// (<see cref="TrainerOptions.Default"/>), and for the MADA family the preset's learning rate and
 /// weight decay (Lion: 1e-4; AdamW: 0.01).
@@ -125,9 +125,13 @@ internal sealed class TrainingOptions
         .. InitialCoefficients, Mode, Seed, Device, EvalEvery, EvalBatches, CheckpointEvery,
     ];
 
-    public void AddTo(Command command)
+    /// <summary>
+    /// Adds the options to <paramref name="command"/>; without <paramref name="withInitialCoefficients"/>,
+    /// all but --beta1 ... --gamma, which a command that takes lists of them (<c>sweep</c>) defines itself.
+    /// </summary>
+    public void AddTo(Command command, bool withInitialCoefficients = true)
     {
-        foreach (var option in All)
+        foreach (var option in All.Where(option => withInitialCoefficients || !InitialCoefficients.Contains(option)))
         {
             command.Options.Add(option);
         }
@@ -141,9 +145,17 @@ internal sealed class TrainingOptions
 
     public ModelKind ModelOf(ParseResult parse) => Choices.Model.Parse(parse.GetValue(Model)!);
 
-    /// <summary>The settings of one run with <paramref name="optimizer"/>.</summary>
-    /// <exception cref="CliException">The options contradict each other or this build.</exception>
-    public RunSettings Bind(ParseResult parse, OptimizerKind optimizer, string outputDirectory, string? resumeFrom = null)
+    /// <summary>
+    /// The settings of one run with <paramref name="optimizer"/>; its initial coefficients are
+    /// <paramref name="coefficients"/> where given (a point of a sweep's grid), else --beta1 ... --gamma.
+    /// </summary>
+    /// <exception cref="CliException">The options contradict each other or this build, or a coefficient lies outside the optimizer's bounds.</exception>
+    public RunSettings Bind(
+        ParseResult parse,
+        OptimizerKind optimizer,
+        string outputDirectory,
+        string? resumeFrom = null,
+        IReadOnlyList<(Coefficient Coefficient, double Value)>? coefficients = null)
     {
         if (Choices.Device.Parse(parse.GetValue(Device)!) == Training.Device.Cuda)
         {
@@ -164,7 +176,7 @@ internal sealed class TrainingOptions
             GradAccumulation = parse.GetValue(GradAccumulation) ?? defaults.GradAccumulation,
             Seed = parse.GetValue(Seed),
             Mode = Choices.Mode.Parse(parse.GetValue(Mode)!),
-            InitialCoefficients = StartingPoint(parse, optimizer, preset),
+            InitialCoefficients = StartingPoint(optimizer, coefficients ?? GivenCoefficients(parse)),
         };
         return new RunSettings
         {
@@ -183,24 +195,35 @@ internal sealed class TrainingOptions
         };
     }
 
-    /// <summary>The preset's coefficients with those given on the command line put in; null when none is given.</summary>
-    private Coefficients? StartingPoint(ParseResult parse, OptimizerKind optimizer, MadaOptions? preset)
+    /// <summary>The coefficients given by --beta1 ... --gamma, in <see cref="Coefficient"/> order.</summary>
+    private List<(Coefficient Coefficient, double Value)> GivenCoefficients(ParseResult parse) =>
+        InitialCoefficients
+            .Select((option, index) => (Coefficient: (Coefficient)index, Value: parse.GetValue(option)))
+            .Where(given => given.Value.HasValue)
+            .Select(given => (given.Coefficient, given.Value!.Value))
+            .ToList();
+
+    /// <summary>
+    /// The preset's coefficients with <paramref name="given"/> put in, checked against
+    /// <paramref name="optimizer"/>'s bounds; null when none is given.
+    /// </summary>
+    /// <exception cref="CliException">The optimizer has no coefficients, or one lies outside its bounds (the message names the flag, the bounds and the optimizer).</exception>
+    public Coefficients? StartingPoint(OptimizerKind optimizer, IReadOnlyList<(Coefficient Coefficient, double Value)> given)
     {
-        var given = InitialCoefficients.Select(option => (option, value: parse.GetValue(option))).Where(pair => pair.value.HasValue).ToList();
         if (given.Count == 0)
         {
             return null;
         }
-        if (preset is null)
+        if (!optimizer.IsMadaFamily())
         {
             throw new CliException(
-                $"{given[0].option.Name} sets a MADA coefficient, but {Choices.Optimizer.NameOf(optimizer)} is not of the MADA family.");
+                $"{FlagOf(given[0].Coefficient)} sets a MADA coefficient, but {Choices.Optimizer.NameOf(optimizer)} is not of the MADA family.");
         }
-        Span<double> values = stackalloc double[Coefficients.Count];
-        preset.InitialCoefficients.ToArray().CopyTo(values);
-        for (int i = 0; i < InitialCoefficients.Count; i++)
+        var preset = optimizer.Preset();
+        double[] values = preset.InitialCoefficients.ToArray();
+        foreach (var (coefficient, value) in given)
         {
-            values[i] = parse.GetValue(InitialCoefficients[i]) ?? values[i];
+            values[(int)coefficient] = value;
         }
         var start = Coefficients.FromSpan(values);
         try
@@ -215,6 +238,9 @@ internal sealed class TrainingOptions
         }
         return start;
     }
+
+    /// <summary>The flag of a coefficient: --beta1 ... --gamma.</summary>
+    public string FlagOf(Coefficient coefficient) => InitialCoefficients[(int)coefficient].Name;
 
     /// <summary>The recorded setting of a coefficient's flag (index <paramref name="index"/> of <see cref="InitialCoefficients"/>): the start the run took, given or the preset's.</summary>
     private static RunSetting CoefficientSetting(Option<double?> flag, int index)

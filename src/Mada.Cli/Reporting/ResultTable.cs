@@ -44,6 +44,7 @@ internal static class ResultTable
             $"eval loss - {summary.Baseline}: the difference, seed by seed, to the baseline's; won: a lower final eval loss";
     }
 
-    private static string FormatTime(TimeSpan time) =>
+    /// <summary>"1m 05s", or "4.2s" under a minute.</summary>
+    public static string FormatTime(TimeSpan time) =>
         time.TotalMinutes >= 1 ? $"{(int)time.TotalMinutes}m {time.Seconds:D2}s" : $"{time.TotalSeconds:F1}s";
 }

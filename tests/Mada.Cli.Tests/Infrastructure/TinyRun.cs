@@ -30,6 +30,9 @@ internal sealed class TinyRun : IDisposable
     /// <summary><c>compare</c> of <paramref name="steps"/> steps into <paramref name="output"/>, then <paramref name="more"/> (the optimizers, the seeds).</summary>
     public string[] Compare(string output, int steps, params string[] more) => ["compare", .. RunArguments(output, steps), .. more];
 
+    /// <summary><c>sweep</c> of <paramref name="steps"/> steps into <paramref name="output"/>, then <paramref name="more"/> (the grid, the optimizers).</summary>
+    public string[] Sweep(string output, int steps, params string[] more) => ["sweep", .. RunArguments(output, steps), .. more];
+
     private string[] RunArguments(string output, int steps) =>
         ["--model", "mlp", "--width", "8", "--data", Data, "--steps", steps.ToString(), "--batch-size", "4", "--out", PathOf(output)];
 
