@@ -34,10 +34,8 @@ internal sealed class KingJamesBible(string program, string cacheDirectory)
 
         string text = StripReferences(ReadWholeText());
         Directory.CreateDirectory(cacheDirectory);
-        // Written beside, then renamed: a run stopped halfway never leaves a truncated cache behind.
-        string partial = $"{CachePath}.{Environment.ProcessId}.tmp";
-        File.WriteAllText(partial, text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-        File.Move(partial, CachePath, overwrite: true);
+        // Atomically: a run stopped halfway never leaves a truncated cache behind.
+        AtomicFile.WriteText(CachePath, text);
         return CachePath;
     }
 

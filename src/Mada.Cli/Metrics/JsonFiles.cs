@@ -14,14 +14,7 @@ internal static class JsonFiles
         WriteIndented = true,
     };
 
-    /// <summary>Writes <paramref name="value"/> to <paramref name="path"/> atomically (written beside, then renamed): a reader never sees half a file.</summary>
-    public static void Write<T>(string path, T value)
-    {
-        string partial = $"{path}.{Environment.ProcessId}.tmp";
-        using (var stream = File.Create(partial))
-        {
-            JsonSerializer.Serialize(stream, value, Options);
-        }
-        File.Move(partial, path, overwrite: true);
-    }
+    /// <summary>Writes <paramref name="value"/> to <paramref name="path"/> atomically (<see cref="AtomicFile"/>): a reader never sees half a file.</summary>
+    public static void Write<T>(string path, T value) =>
+        AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, value, Options));
 }

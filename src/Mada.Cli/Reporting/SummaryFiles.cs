@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Mada.Cli.Metrics;
 
 namespace Mada.Cli.Reporting;
@@ -25,7 +23,7 @@ internal static class SummaryFiles
         string json = Path.Combine(directory, JsonName);
         JsonFiles.Write(json, Document(summary));
         string csv = Path.Combine(directory, CsvName);
-        File.WriteAllText(csv, Csv(summary), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        CsvFiles.Write(csv, CsvHeader, Rows(summary));
         return [json, csv];
     }
 
@@ -58,23 +56,18 @@ internal static class SummaryFiles
     private static object Statistics(SampleStatistics statistics) =>
         new { statistics.Count, statistics.Mean, statistics.StandardDeviation };
 
-    private static string Csv(ComparisonSummary summary)
-    {
-        var text = new StringBuilder(CsvHeader).Append('\n');
-        foreach (var result in summary.Optimizers)
+    private static IEnumerable<object?[]> Rows(ComparisonSummary summary) =>
+        summary.Optimizers.Select(result =>
         {
             var versus = result.VersusBaseline;
-            object?[] fields =
-            [
+            return new object?[]
+            {
                 result.Optimizer, result.Runs.Count,
                 result.TrainLoss.Mean, result.TrainLoss.StandardDeviation,
                 result.EvalLoss.Mean, result.EvalLoss.StandardDeviation,
                 result.EvalAccuracy.Mean, result.EvalAccuracy.StandardDeviation,
                 result.Seconds.Mean, summary.Baseline,
                 versus?.Difference.Mean, versus?.Difference.StandardDeviation, versus?.Wins, versus?.Ties, versus?.Losses,
-            ];
-            text.AppendJoin(',', fields.Select(field => Convert.ToString(field, CultureInfo.InvariantCulture))).Append('\n');
-        }
-        return text.ToString();
-    }
+            };
+        });
 }

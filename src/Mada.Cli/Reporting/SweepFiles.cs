@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Mada.Cli.Metrics;
 
@@ -24,7 +22,9 @@ internal static class SweepFiles
         string json = Path.Combine(directory, JsonName);
         JsonFiles.Write(json, Document(grid, cells));
         string csv = Path.Combine(directory, CsvName);
-        File.WriteAllText(csv, Csv(grid, cells), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        CsvFiles.Write(
+            csv, $"optimizer,{grid.X.Name},{grid.Y.Name},status,train_loss,baseline,train_loss_vs_baseline,eval_loss,eval_accuracy,seconds,folder",
+            Rows(grid, cells));
         return [json, csv];
     }
 
@@ -92,21 +92,14 @@ internal static class SweepFiles
         };
     }
 
-    private static string Csv(SweepGrid grid, IReadOnlyList<SweepCell> cells)
+    private static IEnumerable<object?[]> Rows(SweepGrid grid, IReadOnlyList<SweepCell> cells)
     {
         var baselineOf = BaselineOf(cells, grid.Baseline);
-        var text = new StringBuilder(
-            $"optimizer,{grid.X.Name},{grid.Y.Name},status,train_loss,baseline,train_loss_vs_baseline,eval_loss,eval_accuracy,seconds,folder\n");
-        foreach (var cell in cells)
+        return cells.Select(cell => new object?[]
         {
-            object?[] fields =
-            [
-                cell.Point.Optimizer, grid.X.Values[cell.Point.X], grid.Y.Values[cell.Point.Y], cell.StatusLabel, cell.TrainLoss,
-                grid.Baseline, cell.Point.Optimizer == grid.Baseline ? null : cell.Difference(baselineOf(cell)),
-                cell.EvalLoss, cell.EvalAccuracy, cell.Seconds, cell.Folder,
-            ];
-            text.AppendJoin(',', fields.Select(field => Convert.ToString(field, CultureInfo.InvariantCulture))).Append('\n');
-        }
-        return text.ToString();
+            cell.Point.Optimizer, grid.X.Values[cell.Point.X], grid.Y.Values[cell.Point.Y], cell.StatusLabel, cell.TrainLoss,
+            grid.Baseline, cell.Point.Optimizer == grid.Baseline ? null : cell.Difference(baselineOf(cell)),
+            cell.EvalLoss, cell.EvalAccuracy, cell.Seconds, cell.Folder,
+        });
     }
 }
