@@ -83,6 +83,29 @@ INSTANTIATE_TEST_SUITE_P(Modes, CheckpointResume,
                          ::testing::Combine(::testing::Values(Mode::Paper, Mode::Reference),
                                             ::testing::Bool()));
 
+// torch::save / torch::load (libtorch's archives, the torch::optim::Optimizer interface) go
+// through the same state layout and resume bit-exactly too.
+TEST(CheckpointResumeThroughTorchSave, IsBitIdenticalToAnUninterruptedRun) {
+  const auto options = MadaOptions::MADA(0.02);
+  QuadraticProblem problem(kShapes, torch::kFloat, 54);
+  auto straight = problem.initial_params();
+  mada::Mada uninterrupted(two_groups(straight), options);
+  run(problem, uninterrupted, straight, 1, 12);
+
+  auto first = problem.initial_params();
+  mada::Mada before(two_groups(first), options);
+  run(problem, before, first, 1, 6);
+  const std::string path = ::testing::TempDir() + "/mada_torch_save.pt";
+  torch::save(before, path);
+  auto resumed_params = clones(first);
+  mada::Mada resumed(two_groups(resumed_params), options);
+  torch::load(resumed, path);
+  run(problem, resumed, resumed_params, 7, 12);
+
+  EXPECT_TRUE(all_equal(resumed_params, straight));
+  EXPECT_TRUE(OptimizerSnapshot(resumed) == OptimizerSnapshot(uninterrupted));
+}
+
 class BadCheckpoint : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -210,7 +233,7 @@ TEST_F(BadCheckpoint, ImpossibleValuesUnderAValidEnvelopeAreRefused) {
 
 // A file of the earlier format (libtorch archives, magic MADACKP1) is refused, saying so.
 TEST_F(BadCheckpoint, TheEarlierFormatIsRefusedByName) {
-  const std::string old = mada::kernels::seal("MADACKP1", "PK\x03\x04 an archive of the earlier format");
+  const std::string old = mada::kernels::seal(mada::detail::kEarlierCheckpointMagic, "PK\x03\x04 an archive of the earlier format");
   try {
     mada::load_from_bytes(*opt_, old.data(), old.size());
     ADD_FAILURE() << "a MADACKP1 checkpoint loaded";

@@ -35,9 +35,11 @@ CheckpointReader CheckpointReader::of_bytes(const char* data, size_t size) {
 }
 
 void CheckpointReader::parse(const char* data, size_t size) {
-  if (data != nullptr && size >= 8 && std::memcmp(data, "MADACKP1", 8) == 0)
+  const size_t magic = std::strlen(kEarlierCheckpointMagic);
+  if (data != nullptr && size >= magic && std::memcmp(data, kEarlierCheckpointMagic, magic) == 0)
     fail(ErrorKind::Checkpoint,
-         "this checkpoint is in the earlier format MADACKP1 (libtorch archives), which this version no longer reads "
+         std::string("this checkpoint is in the earlier format ") + kEarlierCheckpointMagic +
+             " (libtorch archives), which this version no longer reads "
          "(libtorch's archive reader trusts the sizes in a file); train again from the start");
   const kernels::Payload payload = kernels::unseal(kCheckpointMagic, data, size);
   records_ = std::make_unique<kernels::RecordReader>(payload.data, payload.size);

@@ -10,8 +10,10 @@
 
 namespace mada::detail {
 
-// The envelope's magic. (MADACKP1, the earlier format, held libtorch archives.)
+// The envelope's magic.
 inline constexpr const char* kCheckpointMagic = "MADACKP2";
+// The earlier format's, whose libtorch archives are no longer read: refused by name.
+inline constexpr const char* kEarlierCheckpointMagic = "MADACKP1";
 
 std::string seal_checkpoint(kernels::RecordWriter& records);
 // Atomic: a temporary file in the same folder, renamed over path.

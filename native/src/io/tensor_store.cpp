@@ -58,7 +58,8 @@ void ArchiveWriter::write(const std::string& key, const torch::Tensor& t) { arch
 
 torch::Tensor ArchiveReader::find(const std::string& key) {
   torch::Tensor t;
-  return archive_.try_read(key, t) ? t : torch::Tensor();
+  // A copy: the archive keeps sharing what it read, and a loaded state is stepped in place.
+  return archive_.try_read(key, t) ? t.clone() : torch::Tensor();
 }
 
 void RecordTensorWriter::write(const std::string& key, const torch::Tensor& t) {

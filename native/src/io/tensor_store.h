@@ -24,14 +24,14 @@ class TensorWriter {
 class TensorReader {
  public:
   virtual ~TensorReader() = default;
-  // The entry, or an undefined tensor when there is none.
+  // The entry, in memory of its own, or an undefined tensor when there is none.
   virtual torch::Tensor find(const std::string& key) = 0;
 
   // An entry that must exist (Checkpoint error naming it otherwise).
   torch::Tensor read(const std::string& key);
   // ... and hold exactly numel values of dtype (returned contiguous, owning its memory).
   torch::Tensor read(const std::string& key, torch::ScalarType dtype, int64_t numel);
-  // ... a single int64 or double.
+  // ... a single int64.
   int64_t read_int(const std::string& key);
 };
 

@@ -152,7 +152,8 @@ void MadaStateIo::load(Mada& optimizer, TensorReader& in) {
       if (std::string(kBuffers[b]) == "gprev" && o.mode() == Mode::Reference) continue;
       torch::Tensor t = in.read(state_entry(i, kBuffers[b]), detail::state_dtype(p),
                                    (is_d ? kCoefficientCount : 1) * p.numel());
-      *buffer_of(*s, b) = is_d ? t.reshape({static_cast<int64_t>(kCoefficientCount), p.numel()}).clone() : t.clone();
+      // The reader hands out memory of its own (TensorReader::find): no second copy.
+      *buffer_of(*s, b) = is_d ? t.reshape({static_cast<int64_t>(kCoefficientCount), p.numel()}) : t;
     }
     detail::check_state(*s, p, o.mode(), "parameter " + std::to_string(i), ErrorKind::Checkpoint);
     kernels::TensorSlot saved;

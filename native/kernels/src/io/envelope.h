@@ -13,7 +13,7 @@ struct Payload {
   size_t size;
 };
 
-// magic: exactly 8 characters naming the payload's format, e.g. "MADACKP1".
+// magic: exactly 8 characters naming the payload's format, e.g. "MADACKP2".
 std::string seal(const char* magic, const std::string& payload);
 
 // The payload of an envelope with that magic; mada::Error(Checkpoint) saying what is wrong
