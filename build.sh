@@ -11,6 +11,8 @@
 #                        then the C ABI tests under LeakSanitizer (clang-14, build-sanitize/)
 #   ./build.sh fuzz [seconds]  runs each libFuzzer target (built in build-sanitize/ too) for
 #                        [seconds] (default 60) from the seeds in native/fuzz/corpus/
+#   ./build.sh cuda-toolchain  opt-in: nvcc 11.8 from Debian's non-free component (about 3 GB)
+#                        and its host compiler g++-11; from then on `build` compiles the CUDA step
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -139,6 +141,32 @@ fuzz() {
   done
 }
 
+# Opt-in, never part of setup: Debian 12 ships nvcc only in its non-free component. nvcc 11.8
+# knows sm_90 but accepts host compilers up to GCC 11, so g++-11 comes with it (CMake passes it
+# as -ccbin). A machine without a GPU can then compile and check the CUDA step; only running it
+# needs one (tools/gpu-check.sh).
+CUDA_SOURCES=/etc/apt/sources.list.d/mada-cuda-non-free.sources
+cuda_toolchain() {
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  if [ ! -f "$CUDA_SOURCES" ]; then
+    # The same mirror and suites as the system's main sources, with contrib and non-free.
+    local uris
+    uris=$(sed -n 's/^URIs: //p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -1)
+    $sudo tee "$CUDA_SOURCES" >/dev/null <<EOF2
+Types: deb
+URIs: ${uris:-http://deb.debian.org/debian}
+Suites: bookworm bookworm-updates
+Components: contrib non-free
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF2
+  fi
+  install_missing nvidia-cuda-toolkit g++-11
+  nvcc --version | tail -2
+  # An existing build directory learns about the compiler on its next configure.
+  [ ! -f "$BUILD/CMakeCache.txt" ] || cmake -U CMAKE_CUDA_COMPILER "$BUILD" >/dev/null
+}
+
 case "${1:-}" in
   setup) setup ;;
   build) setup; build ;;
@@ -147,5 +175,6 @@ case "${1:-}" in
   run) setup; build; run_main ;;
   sanitize) sanitize ;;
   fuzz) fuzz "${2:-60}" ;;
-  *) sed -n '2,15p' "$0"; exit 2 ;;
+  cuda-toolchain) cuda_toolchain ;;
+  *) sed -n '2,17p' "$0"; exit 2 ;;
 esac

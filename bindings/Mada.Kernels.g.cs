@@ -11,8 +11,8 @@ internal static unsafe partial class KernelMethods
 {
     public const string LibraryName = "mada_kernels";
 
-    // #define MADA_KERNELS_ABI_VERSION 1
-    public const int MADA_KERNELS_ABI_VERSION = 1;
+    // #define MADA_KERNELS_ABI_VERSION 2
+    public const int MADA_KERNELS_ABI_VERSION = 2;
 
     // uint32_t mada_kernels_abi_version(void);
     [LibraryImport(LibraryName)]
@@ -180,7 +180,7 @@ internal struct mada_coefficients
     public double gamma; // offset 40: double
 }
 
-// C layout: 264 bytes, alignment 8.
+// C layout: 272 bytes, alignment 8.
 [StructLayout(LayoutKind.Sequential)]
 internal struct mada_options
 {
@@ -198,4 +198,5 @@ internal struct mada_options
     public double grad_clip; // offset 248: double
     public mada_mode mode; // offset 256: mada_mode
     public mada_non_finite_policy non_finite; // offset 260: mada_non_finite_policy
+    public int compact_state; // offset 264: int32_t
 }

@@ -47,11 +47,11 @@ void run(const QuadraticProblem& problem, mada::Mada& opt, std::vector<torch::Te
 // or libtorch's archive (torch::save / torch::load, the torch::optim::Optimizer interface).
 enum class Through { File, Bytes, TorchSave };
 
-class CheckpointResume : public ::testing::TestWithParam<std::tuple<Mode, Through>> {};
+class CheckpointResume : public ::testing::TestWithParam<std::tuple<Mode, Through, bool>> {};
 
 TEST_P(CheckpointResume, IsBitIdenticalToAnUninterruptedRun) {
-  const auto [mode, through] = GetParam();
-  const auto options = MadaOptions::MADA(0.02).mode(mode).grad_clip(3.0);
+  const auto [mode, through, compact] = GetParam();
+  const auto options = MadaOptions::MADA(0.02).mode(mode).grad_clip(3.0).compact_state(compact);
   QuadraticProblem problem(kShapes, torch::kFloat, 51);
 
   auto straight = problem.initial_params();
@@ -89,7 +89,8 @@ TEST_P(CheckpointResume, IsBitIdenticalToAnUninterruptedRun) {
 
 INSTANTIATE_TEST_SUITE_P(Modes, CheckpointResume,
                          ::testing::Combine(::testing::Values(Mode::Paper, Mode::Reference),
-                                            ::testing::Values(Through::File, Through::Bytes, Through::TorchSave)));
+                                            ::testing::Values(Through::File, Through::Bytes, Through::TorchSave),
+                                            ::testing::Bool()));  // compact_state
 
 class BadCheckpoint : public ::testing::Test {
  protected:

@@ -270,7 +270,7 @@ TEST(EngineState, ABadStateIsRefusedAndChangesNothing) {
 
 // Values no update can produce, in a state file whose envelope is valid (a buggy or hostile
 // writer), are refused by name and change nothing. Offsets from engine_state_io.cpp's layout:
-// a 128-byte header (q at 24), one group (28 bytes after its count), then parameter 0's state
+// a 132-byte header (q at 28), one group (28 bytes after its count), then parameter 0's state
 // rows m, v, ... of 50 floats each.
 TEST(EngineState, ImpossibleValuesUnderAValidEnvelopeAreRefused) {
   EngineRun run;
@@ -278,7 +278,7 @@ TEST(EngineState, ImpossibleValuesUnderAValidEnvelopeAreRefused) {
   const std::string good = run.saved();
   const auto payload = mada::kernels::unseal("MADAENG1", good.data(), good.size());
   const std::string state(payload.data, payload.size);
-  constexpr size_t kQ = 24, kParam0State = 128 + 8 + 28 + 8 + 17, kRow = 50 * sizeof(float);
+  constexpr size_t kQ = 28, kParam0State = 132 + 8 + 28 + 8 + 17, kRow = 50 * sizeof(float);
   EngineRun other;
   ASSERT_OK(other.step());
   const std::string before = other.saved();

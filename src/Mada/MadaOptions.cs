@@ -141,6 +141,19 @@ public sealed record MadaOptions
         init => native.non_finite = (mada_non_finite_policy)value;
     }
 
+    /// <summary>
+    /// Keeps the six derivative buffers in bfloat16: 36 bytes of optimizer state per float32
+    /// parameter instead of 48, and 88 bytes moved per step instead of 112. The hypergradient
+    /// then sums over rounded derivatives (docs/benchmarks.md, "Compact state", measures what
+    /// that changes on real runs). Checkpoints record it: a state saved one way loads only the
+    /// same way.
+    /// </summary>
+    public bool CompactState
+    {
+        get => native.compact_state != 0;
+        init => native.compact_state = value ? 1 : 0;
+    }
+
     /// <summary>Checks every field with the native rules.</summary>
     /// <exception cref="ArgumentException">A field is out of range; the message names it.</exception>
     public void Validate() => NativeOptions.Validate(ToNative());

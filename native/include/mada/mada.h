@@ -17,7 +17,7 @@ extern "C" {
 
 /* Bumped whenever a signature or a struct layout below changes. The shared types, the last
  * error and the options functions are mada_kernels.h's (libmada links libmada_kernels). */
-#define MADA_ABI_VERSION 7
+#define MADA_ABI_VERSION 8
 
 typedef struct mada_tensor mada_tensor;       /* a float32 CPU tensor */
 typedef struct mada_optimizer mada_optimizer; /* a mada::Mada optimizer */

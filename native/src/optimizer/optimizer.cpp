@@ -24,20 +24,27 @@ torch::ScalarType state_dtype(const torch::Tensor& p) {
   return p.scalar_type() == torch::kDouble ? torch::kDouble : torch::kFloat;
 }
 
-bool state_fits(const MadaParamState& s, const torch::Tensor& p, Mode mode) {
-  const int64_t n = p.numel();
-  auto ok = [&](const torch::Tensor& t, int64_t expected) {
-    return t.defined() && t.numel() == expected && t.scalar_type() == state_dtype(p) &&
-           t.is_contiguous() && t.device() == p.device();
-  };
-  return ok(s.m, n) && ok(s.v, n) && ok(s.vbar, n) && ok(s.n, n) && ok(s.mL, n) &&
-         ok(s.d, static_cast<int64_t>(kCoefficientCount) * n) && (mode == Mode::Reference || ok(s.gprev, n));
+torch::ScalarType derivative_dtype(const torch::Tensor& p, const StepOptions& o) {
+  return o.compact_state() ? torch::kBFloat16 : state_dtype(p);
 }
 
-std::string state_misfit(const torch::Tensor& p, Mode mode) {
+bool state_fits(const MadaParamState& s, const torch::Tensor& p, const StepOptions& o) {
+  const int64_t n = p.numel();
+  auto ok = [&](const torch::Tensor& t, int64_t expected, torch::ScalarType dtype) {
+    return t.defined() && t.numel() == expected && t.scalar_type() == dtype && t.is_contiguous() &&
+           t.device() == p.device();
+  };
+  const torch::ScalarType dtype = state_dtype(p);
+  return ok(s.m, n, dtype) && ok(s.v, n, dtype) && ok(s.vbar, n, dtype) && ok(s.n, n, dtype) &&
+         ok(s.mL, n, dtype) && ok(s.d, static_cast<int64_t>(kCoefficientCount) * n, derivative_dtype(p, o)) &&
+         (o.mode() == Mode::Reference || ok(s.gprev, n, dtype));
+}
+
+std::string state_misfit(const torch::Tensor& p, const StepOptions& o) {
   std::ostringstream msg;
   msg << "its optimizer state does not fit a parameter of " << p.numel() << " elements ("
-      << c10::toString(p.scalar_type()) << ", mode " << (mode == Mode::Paper ? "paper" : "reference") << ")";
+      << c10::toString(p.scalar_type()) << ", mode " << (o.mode() == Mode::Paper ? "paper" : "reference")
+      << (o.compact_state() ? ", compact state: bfloat16 derivatives" : "") << ")";
   return msg.str();
 }
 
@@ -49,6 +56,7 @@ void bind_state(kernels::TensorSlot& slot, const MadaParamState& s) {
   slot.mL = s.mL.data_ptr();
   slot.gprev = s.gprev.defined() ? s.gprev.data_ptr() : nullptr;
   slot.d = s.d.data_ptr();
+  slot.compact = s.d.scalar_type() == torch::kBFloat16;
 }
 
 }  // namespace detail
@@ -79,7 +87,8 @@ void check_grad(const torch::Tensor& g, const torch::Tensor& p, const Where& nam
     fail(ErrorKind::InvalidArgument, name + ": gradient is on another device than the parameter");
 }
 
-MadaParamState new_state(const torch::Tensor& p, Mode mode) {
+MadaParamState new_state(const torch::Tensor& p, const StepOptions& o) {
+  const Mode mode = o.mode();
   const auto opts = torch::TensorOptions().dtype(detail::state_dtype(p)).device(p.device());
   const int64_t n = p.numel();
   MadaParamState s;
@@ -89,7 +98,7 @@ MadaParamState new_state(const torch::Tensor& p, Mode mode) {
   s.n = torch::empty({n}, opts);
   s.mL = torch::empty({n}, opts);
   if (mode == Mode::Paper) s.gprev = torch::empty({n}, opts);
-  s.d = torch::empty({static_cast<int64_t>(kCoefficientCount), n}, opts);
+  s.d = torch::empty({static_cast<int64_t>(kCoefficientCount), n}, opts.dtype(detail::derivative_dtype(p, o)));
   return s;
 }
 
@@ -198,7 +207,7 @@ torch::Tensor Mada::step(LossClosure closure) {
         }
       }
       if (state != nullptr) {
-        detail::check_state(*state, p, o.mode(), name, ErrorKind::InvalidArgument);
+        detail::check_state(*state, p, o.step(), name, ErrorKind::InvalidArgument);
         detail::bind_state(slot, *state);
       } else {
         fresh.emplace_back(step.slots.size(), &p);
@@ -216,7 +225,7 @@ torch::Tensor Mada::step(LossClosure closure) {
   // leaves the optimizer as it was.
   std::vector<std::unique_ptr<MadaParamState>> created;
   for (auto& entry : fresh)
-    created.push_back(std::make_unique<MadaParamState>(new_state(*entry.second, o.mode())));
+    created.push_back(std::make_unique<MadaParamState>(new_state(*entry.second, o.step())));
   for (size_t i = 0; i < fresh.size(); ++i) {
     kernels::TensorSlot& slot = step.slots[fresh[i].first];
     detail::bind_state(slot, *created[i]);

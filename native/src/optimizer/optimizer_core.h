@@ -33,10 +33,13 @@ inline std::string operator+(const Where& w, const char* s) { return std::string
 MadaOptions& group_options(torch::optim::OptimizerParamGroup& group);
 
 // Why a state does not fit p: "its optimizer state does not fit a parameter of ...".
-std::string state_misfit(const torch::Tensor& p, Mode mode);
+std::string state_misfit(const torch::Tensor& p, const StepOptions& o);
 
 // fp64 parameters keep fp64 state (the finite-difference checks need it); all others fp32.
 torch::ScalarType state_dtype(const torch::Tensor& p);
+
+// The six derivative rows: bfloat16 under compact_state, else the state's dtype.
+torch::ScalarType derivative_dtype(const torch::Tensor& p, const StepOptions& o);
 
 // A parameter the CPU step can update: defined, CPU, float32 or float64, contiguous.
 // Name is anything that makes a string (Where, std::string), formatted only on failure.
@@ -55,13 +58,14 @@ void check_param(const torch::Tensor& p, const Name& name) {
 // Points slot's state buffers at s's tensors (which must fit the parameter: state_fits).
 void bind_state(kernels::TensorSlot& slot, const MadaParamState& s);
 
-// Whether the state fits parameter p in this mode.
-bool state_fits(const MadaParamState& s, const torch::Tensor& p, Mode mode);
+// Whether the state fits parameter p in o's mode and state precision.
+bool state_fits(const MadaParamState& s, const torch::Tensor& p, const StepOptions& o);
 
 // mada::Error(kind) naming the parameter when the state does not fit it.
 template <typename Name>
-void check_state(const MadaParamState& s, const torch::Tensor& p, Mode mode, const Name& name, ErrorKind kind) {
-  if (!state_fits(s, p, mode)) fail(kind, std::string(name) + ": " + state_misfit(p, mode));
+void check_state(const MadaParamState& s, const torch::Tensor& p, const StepOptions& o, const Name& name,
+                 ErrorKind kind) {
+  if (!state_fits(s, p, o)) fail(kind, std::string(name) + ": " + state_misfit(p, o));
 }
 
 }  // namespace detail

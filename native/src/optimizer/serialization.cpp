@@ -150,12 +150,13 @@ void MadaStateIo::load(Mada& optimizer, TensorReader& in) {
     for (size_t b = 0; b < std::size(kBuffers); ++b) {
       const bool is_d = b + 1 == std::size(kBuffers);
       if (std::string(kBuffers[b]) == "gprev" && o.mode() == Mode::Reference) continue;
-      torch::Tensor t = in.read(state_entry(i, kBuffers[b]), detail::state_dtype(p),
-                                   (is_d ? kCoefficientCount : 1) * p.numel());
+      torch::Tensor t = in.read(state_entry(i, kBuffers[b]),
+                                is_d ? detail::derivative_dtype(p, o.step()) : detail::state_dtype(p),
+                                (is_d ? kCoefficientCount : 1) * p.numel());
       // The reader hands out memory of its own (TensorReader::find): no second copy.
       *buffer_of(*s, b) = is_d ? t.reshape({static_cast<int64_t>(kCoefficientCount), p.numel()}) : t;
     }
-    detail::check_state(*s, p, o.mode(), "parameter " + std::to_string(i), ErrorKind::Checkpoint);
+    detail::check_state(*s, p, o.step(), "parameter " + std::to_string(i), ErrorKind::Checkpoint);
     kernels::TensorSlot saved;
     saved.numel = p.numel();
     saved.is_double = p.scalar_type() == torch::kDouble;

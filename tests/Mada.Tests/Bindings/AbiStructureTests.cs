@@ -77,13 +77,13 @@ public sealed class AbiStructureTests
     public void OptionsLayoutMatchesTheCLayout()
     {
         Assert.Equal(48, Marshal.SizeOf<mada_coefficients>());
-        Assert.Equal(264, Marshal.SizeOf<mada_options>());
-        Assert.Equal(264, Unsafe.SizeOf<mada_options>());
+        Assert.Equal(272, Marshal.SizeOf<mada_options>());
+        Assert.Equal(272, Unsafe.SizeOf<mada_options>());
         (string Field, int Offset)[] expected =
         [
             ("lr", 0), ("weight_decay", 8), ("q0", 16), ("hyper_lr", 64), ("learn", 112), ("lower", 120),
             ("upper", 168), ("eps", 216), ("lion_beta1", 224), ("lion_beta2", 232), ("hypergrad_clip", 240),
-            ("grad_clip", 248), ("mode", 256), ("non_finite", 260),
+            ("grad_clip", 248), ("mode", 256), ("non_finite", 260), ("compact_state", 264),
         ];
         foreach (var (field, offset) in expected)
         {

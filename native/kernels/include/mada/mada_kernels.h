@@ -123,10 +123,12 @@ typedef struct mada_options {
   double grad_clip;            /* global-norm gradient clip; 0 disables it */
   mada_mode mode;
   mada_non_finite_policy non_finite;
+  int32_t compact_state;       /* nonzero: the six derivative buffers in bfloat16, 36 bytes of
+                                  state per float32 parameter instead of 48 */
 } mada_options;
 
 /* Bumped whenever a signature or a struct layout below changes. */
-#define MADA_KERNELS_ABI_VERSION 1
+#define MADA_KERNELS_ABI_VERSION 2
 
 /* The element type of a parameter group's parameters, gradients and state. */
 typedef enum mada_dtype {

@@ -48,7 +48,8 @@ inline Coefficients adam_point() { return {0.9, 0.95, 0.0, 1.0, 1.0, 1.0}; }
   X(double, hypergrad_clip, 10.0) /* per coefficient */ \
   X(double, grad_clip, 0.0)       /* global L2 norm; 0 disables clipping */ \
   X(Mode, mode, Mode::Paper)                           \
-  X(NonFinitePolicy, non_finite, NonFinitePolicy::Error)
+  X(NonFinitePolicy, non_finite, NonFinitePolicy::Error) \
+  X(bool, compact_state, false) /* the six derivative buffers in bfloat16 */
 
 class StepOptions {
  public:

@@ -75,7 +75,8 @@ mada_options to_c(const StepOptions& s) {
 // Every byte of mada_options is one of those fields (or the padding after learn): a C field the
 // list does not name would be left at zero by to_c.
 static_assert(sizeof(mada_options) == 4 * sizeof(mada_coefficients) + 7 * sizeof(double) + sizeof(uint32_t) + 4 +
-                                          sizeof(mada_mode) + sizeof(mada_non_finite_policy));
+                                          sizeof(mada_mode) + sizeof(mada_non_finite_policy) + sizeof(int32_t) +
+                                          4 /* tail padding */);
 
 }  // namespace mada::c_api
 

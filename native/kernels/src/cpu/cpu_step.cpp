@@ -1,5 +1,6 @@
 #include "cpu_step.h"
 
+#include "../math/bfloat16.h"
 #include "../math/step_scalars.h"
 #include "loop_table.h"
 #include "thread_pool.h"
@@ -20,10 +21,10 @@ namespace mada::kernels {
 namespace {
 
 // A parameter without a gradient did not move: its derivatives are zero for the next step.
-template <typename T>
+template <typename D>
 void zero_derivatives(const TensorSlot& s, int64_t begin, int64_t end) {
-  T* d = static_cast<T*>(s.d);
-  for (size_t k = 0; k < kCoefficientCount; ++k) std::fill(d + k * s.numel + begin, d + k * s.numel + end, T(0));
+  D* d = static_cast<D*>(s.d);
+  for (size_t k = 0; k < kCoefficientCount; ++k) std::fill(d + k * s.numel + begin, d + k * s.numel + end, D{});
 }
 
 std::atomic<const CpuLoops*> overridden{nullptr};
@@ -155,8 +156,12 @@ void CpuStep::update(const StepScalars<double>& scalars, double grad_scale, Mode
       if (s.has_grad()) {
         loops.update(scalars, grad_scale, paper, s, blk.begin, blk.end);
       } else if (s.d != nullptr) {
-        s.is_double ? zero_derivatives<double>(s, blk.begin, blk.end)
-                    : zero_derivatives<float>(s, blk.begin, blk.end);
+        if (s.compact) {
+          zero_derivatives<BFloat16>(s, blk.begin, blk.end);
+        } else {
+          s.is_double ? zero_derivatives<double>(s, blk.begin, blk.end)
+                      : zero_derivatives<float>(s, blk.begin, blk.end);
+        }
       }
     }
   });

@@ -37,14 +37,20 @@ Engine::Engine(const StepOptions& options) : options_(options), threads_(default
 
 int Engine::state_rows() const { return kRowsWithoutGprev + (options_.mode() == Mode::Paper ? 1 : 0); }
 
+size_t Engine::derivative_bytes(const Parameter& p) const {
+  const size_t bytes = kCoefficientCount * static_cast<size_t>(p.numel) * derivative_element_size(p);
+  return (bytes + 7) / 8 * 8;  // gprev after the derivatives stays aligned for float64
+}
+
 size_t Engine::state_bytes(const Parameter& p) const {
-  return static_cast<size_t>(state_rows()) * static_cast<size_t>(p.numel) * element_size(p);
+  const size_t other_rows = static_cast<size_t>(state_rows()) - kCoefficientCount;
+  return other_rows * static_cast<size_t>(p.numel) * element_size(p) + derivative_bytes(p);
 }
 
 void Engine::add_group(const int64_t* numels, size_t count, bool is_double, double lr, double weight_decay) {
   if (numels == nullptr && count != 0) fail(ErrorKind::InvalidArgument, "numels is NULL");
   check_group_scalars(lr, weight_decay);
-  const size_t elem = is_double ? 8 : 4;
+  const size_t elem = is_double ? 8 : 4;  // an upper bound of the bytes per state element
   const size_t rows = static_cast<size_t>(state_rows());
   for (size_t i = 0; i < count; ++i) {
     if (numels[i] <= 0)
@@ -53,21 +59,28 @@ void Engine::add_group(const int64_t* numels, size_t count, bool is_double, doub
     if (static_cast<uint64_t>(numels[i]) > std::numeric_limits<size_t>::max() / (rows * elem))
       fail(ErrorKind::InvalidArgument, "new parameter " + std::to_string(i) + " is too large");
   }
-  // Allocate all of the group's state before registering any of it.
+  // Allocate all of the group's state before registering any of it (state_bytes reads the
+  // group, so it is pushed first and popped again if anything fails).
   std::vector<Parameter> added;
   added.reserve(count);
   const size_t group = groups_.size();
-  for (size_t i = 0; i < count; ++i) {
-    const size_t bytes = rows * static_cast<size_t>(numels[i]) * elem;
-    const size_t rounded = (bytes + kAlignment - 1) / kAlignment * kAlignment;
-    void* memory = std::aligned_alloc(kAlignment, rounded);
-    if (memory == nullptr) throw std::bad_alloc();
-    added.push_back(Parameter{group, numels[i], false, std::unique_ptr<char, FreeAligned>(static_cast<char*>(memory))});
-  }
-  ranges_.reserve(params_.size() + count);
-  step_.slots.reserve(params_.size() + count);
-  step_.group_lr.reserve(groups_.size() + 1);
+  for (size_t i = 0; i < count; ++i) added.push_back(Parameter{group, numels[i], false, nullptr});
   groups_.push_back(Group{lr, weight_decay, is_double});
+  try {
+    params_.reserve(params_.size() + count);
+    for (Parameter& p : added) {
+      const size_t rounded = (state_bytes(p) + kAlignment - 1) / kAlignment * kAlignment;
+      void* memory = std::aligned_alloc(kAlignment, rounded);
+      if (memory == nullptr) throw std::bad_alloc();
+      p.state.reset(static_cast<char*>(memory));
+    }
+    ranges_.reserve(params_.size() + count);
+    step_.slots.reserve(params_.size() + count);
+    step_.group_lr.reserve(groups_.size());
+  } catch (...) {
+    groups_.pop_back();
+    throw;
+  }
   for (auto& p : added) params_.push_back(std::move(p));
 }
 
@@ -113,7 +126,8 @@ void Engine::bind_state(TensorSlot& slot, const Parameter& p, const char* saved)
   void** rows[] = {&slot.m, &slot.v, &slot.vbar, &slot.n, &slot.mL};
   for (size_t r = 0; r < std::size(rows); ++r) *rows[r] = base + r * row;
   slot.d = base + std::size(rows) * row;  // kCoefficientCount rows
-  slot.gprev = options_.mode() == Mode::Paper ? base + kRowsWithoutGprev * row : nullptr;
+  slot.compact = options_.compact_state();
+  slot.gprev = options_.mode() == Mode::Paper ? base + std::size(rows) * row + derivative_bytes(p) : nullptr;
 }
 
 void Engine::check_step_input(void* const* params, const void* const* grads, size_t count) {

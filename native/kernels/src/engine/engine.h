@@ -56,7 +56,8 @@ class Engine {
     size_t group;
     int64_t numel;
     bool has_state = false;  // set by its first update
-    std::unique_ptr<char, FreeAligned> state;  // state_rows() rows of numel elements
+    // m, v, vbar, n, mL, the six derivative rows (bfloat16 under the compact state), gprev.
+    std::unique_ptr<char, FreeAligned> state;
   };
 
   static std::string parameter_name(size_t index);
@@ -64,6 +65,9 @@ class Engine {
   static void check_group_scalars(double lr, double weight_decay);
   int state_rows() const;
   size_t element_size(const Parameter& p) const { return groups_[p.group].is_double ? 8 : 4; }
+  size_t derivative_element_size(const Parameter& p) const { return options_.compact_state() ? 2 : element_size(p); }
+  // The six derivative rows, rounded up to 8 bytes.
+  size_t derivative_bytes(const Parameter& p) const;
   size_t state_bytes(const Parameter& p) const;
   // Points slot's state buffers at the rows starting at base (p's own state, or saved rows
   // being checked before a load).

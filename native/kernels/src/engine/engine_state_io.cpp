@@ -1,6 +1,6 @@
 // The engine's saved state: a flat little-endian record inside the kernel core's envelope.
 //
-//   u32 format, u32 mode, i64 t, i64 skipped, f64 q[6], f64 h[6], f64 grad_norm,
+//   u32 format, u32 mode, u32 compact (format 2 on), i64 t, i64 skipped, f64 q[6], f64 h[6], f64 grad_norm,
 //   u64 groups, per group: u32 is_double, f64 lr, f64 weight_decay, f64 prev_lr,
 //   u64 parameters, per parameter: u64 group, i64 numel, u8 has_state, then its state rows.
 #include "engine.h"
@@ -18,7 +18,7 @@ namespace mada::kernels {
 namespace {
 
 constexpr const char* kMagic = "MADAENG1";
-constexpr uint32_t kFormat = 1;
+constexpr uint32_t kFormat = 2;  // 2 added the compact-state flag; 1 is read as not compact
 
 void put_coefficients(ByteWriter& w, const Coefficients& c) {
   for (std::size_t k = 0; k < kCoefficientCount; ++k) w.put(c[k]);
@@ -36,6 +36,7 @@ std::string Engine::save() const {
   ByteWriter w;
   w.put(kFormat);
   w.put(static_cast<uint32_t>(options_.mode()));
+  w.put(static_cast<uint32_t>(options_.compact_state()));
   w.put(hyper_.t);
   w.put(hyper_.skipped);
   put_coefficients(w, hyper_.q);
@@ -63,13 +64,18 @@ void Engine::load(const char* data, size_t size) {
   ByteReader r(payload.data, payload.size, "engine state");
   // Read and check everything into locals first: a bad state changes nothing.
   const uint32_t format = r.get<uint32_t>("the header");
-  if (format != kFormat)
-    fail(ErrorKind::Checkpoint, "engine state format " + std::to_string(format) + " is not the supported format " +
-                                    std::to_string(kFormat));
+  if (format != kFormat && format != 1)
+    fail(ErrorKind::Checkpoint, "engine state format " + std::to_string(format) + " is not a supported format (1 or " +
+                                    std::to_string(kFormat) + ")");
   const uint32_t mode = r.get<uint32_t>("the header");
   if (mode != static_cast<uint32_t>(options_.mode()))
     fail(ErrorKind::Checkpoint, std::string("engine state was saved in ") + (mode == 0 ? "paper" : "reference") +
                                     " mode, this engine runs in the other mode");
+  const uint32_t compact = format >= 2 ? r.get<uint32_t>("the header") : 0;
+  if (compact > 1 || (compact == 1) != options_.compact_state())
+    fail(ErrorKind::Checkpoint, std::string("engine state keeps its derivatives in ") +
+                                    (compact == 1 ? "bfloat16 (compact_state)" : compact == 0 ? "full precision" : "an unknown format") +
+                                    ", this engine in " + (options_.compact_state() ? "bfloat16" : "full precision"));
   HyperState hyper;
   hyper.t = r.get<int64_t>("the step count");
   hyper.skipped = r.get<int64_t>("the step count");

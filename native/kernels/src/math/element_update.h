@@ -36,6 +36,31 @@ struct StepScalars {
   T decay;        // alpha_t * weight decay of the parameter's group
 };
 
+// The step scalars (computed in double) in the math type T, with a group's lr and decay.
+template <typename T>
+MADA_HOST_DEVICE StepScalars<T> cast_scalars(const StepScalars<double>& s, double lr, double decay) {
+  StepScalars<T> k;
+  k.beta1 = T(s.beta1);
+  k.beta2 = T(s.beta2);
+  k.beta3 = T(s.beta3);
+  k.rho = T(s.rho);
+  k.c = T(s.c);
+  k.gamma = T(s.gamma);
+  k.lion_beta1 = T(s.lion_beta1);
+  k.lion_beta2 = T(s.lion_beta2);
+  k.eps = T(s.eps);
+  k.t = T(s.t);
+  k.inv_t = T(s.inv_t);
+  k.inv_bias1 = T(s.inv_bias1);
+  k.inv_bias2 = T(s.inv_bias2);
+  k.dmhat_dm = T(s.dmhat_dm);
+  k.dvhat_dmix = T(s.dvhat_dmix);
+  k.r_inv_bias2 = T(s.r_inv_bias2);
+  k.lr = T(lr);
+  k.decay = T(decay);
+  return k;
+}
+
 // The element's optimizer state before (in) and after (out) the update.
 template <typename T>
 struct ElementState {

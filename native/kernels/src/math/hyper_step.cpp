@@ -1,7 +1,6 @@
 #include "hyper_step.h"
 
-#include <algorithm>
-#include <cmath>
+#include "hyper_rule.h"
 
 namespace mada::kernels {
 
@@ -11,20 +10,30 @@ Coefficients hypergradient(const Reduction& r) {
   return h;
 }
 
+namespace {
+
+// Coefficients as the plain arrays hyper_rule.h's host-and-device functions take.
+struct Array {
+  double v[kCoefficientCount];
+  explicit Array(const Coefficients& c) {
+    for (std::size_t k = 0; k < kCoefficientCount; ++k) v[k] = c[k];
+  }
+  Coefficients coefficients() const { return {v[0], v[1], v[2], v[3], v[4], v[5]}; }
+};
+
+}  // namespace
+
 Coefficients project(Coefficients q, const StepOptions& o) {
-  for (std::size_t k = 0; k < kCoefficientCount; ++k)
-    q[k] = std::min(std::max(q[k], o.lower()[k]), o.upper()[k]);
-  return q;
+  Array a(q);
+  project_into(hyper_rule(o), a.v);
+  return a.coefficients();
 }
 
 Coefficients hyper_step(const Coefficients& q, const Coefficients& h, const StepOptions& o) {
-  Coefficients next = q;
-  for (std::size_t k = 0; k < kCoefficientCount; ++k) {
-    if (!o.learns(static_cast<Coefficient>(k))) continue;
-    const double clipped = h[k] * std::min(1.0, o.hypergrad_clip() / (std::abs(h[k]) + 1e-6));
-    next[k] -= o.hyper_lr()[k] * clipped;
-  }
-  return project(next, o);
+  Array next(q);
+  const Array grad(h);
+  hyper_update(hyper_rule(o), grad.v, next.v);
+  return next.coefficients();
 }
 
 }  // namespace mada::kernels

@@ -1,6 +1,7 @@
 #include "loaded_state.h"
 
 #include "range_limits.h"
+#include "../math/bfloat16.h"
 #include "../text/format_number.h"
 
 #include <mada/error.h>
@@ -15,12 +16,13 @@ namespace mada::kernels {
 namespace {
 
 // Whether every value is finite and within [low, high].
-template <typename T>
+template <typename Stored>
 bool all_within(const void* data, int64_t count, double low, double high) {
   const char* bytes = static_cast<const char*>(data);
   for (int64_t i = 0; i < count; ++i) {
-    T x;
-    std::memcpy(&x, bytes + i * sizeof(T), sizeof(T));
+    Stored stored;
+    std::memcpy(&stored, bytes + i * sizeof(Stored), sizeof(Stored));
+    const double x = DerivativeStore<double, Stored>::load(stored);
     if (!(std::isfinite(x) && x >= low && x <= high)) return false;
   }
   return true;
@@ -68,8 +70,10 @@ void check_loaded_state(const TensorSlot& slot, Mode mode, const std::string& na
   for (const Buffer& b : buffers) {
     if (b.data == nullptr) continue;  // gprev in reference mode
     const int64_t count = b.rows * slot.numel;
-    const bool ok = slot.is_double ? all_within<double>(b.data, count, b.low, b.high)
-                                   : all_within<float>(b.data, count, b.low, b.high);
+    const bool bfloat16 = slot.compact && b.data == slot.d;
+    const bool ok = bfloat16         ? all_within<BFloat16>(b.data, count, b.low, b.high)
+                    : slot.is_double ? all_within<double>(b.data, count, b.low, b.high)
+                                     : all_within<float>(b.data, count, b.low, b.high);
     if (!ok) {
       const std::string range = b.high == inf ? "finite"
                                               : "within [" + format_number(b.low, 3) + ", " + format_number(b.high, 3) + "]";
