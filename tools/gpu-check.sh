@@ -27,9 +27,10 @@ DEPS=$ROOT/.gpu-deps
 if [ "${1:-}" = "--prepare" ]; then
   rm -rf "$DEPS" && mkdir -p "$DEPS"
   cp -r /usr/src/googletest "$DEPS/googletest"
-  mkdir -p "$DEPS/nlohmann/include" "$DEPS/nlohmann/share"
+  # The same layout as Debian's (share/cmake/nlohmann_json finds include/ three levels up).
+  mkdir -p "$DEPS/nlohmann/include" "$DEPS/nlohmann/share/cmake"
   cp -r /usr/include/nlohmann "$DEPS/nlohmann/include/"
-  cp -r /usr/share/cmake/nlohmann_json "$DEPS/nlohmann/share/"
+  cp -r /usr/share/cmake/nlohmann_json "$DEPS/nlohmann/share/cmake/"
   du -sh "$DEPS"
   exit 0
 fi

@@ -26,6 +26,34 @@ internal static class CoefficientChart
     /// <summary>The line at the coefficient's starting value: darker than the grid, lighter than the runs.</summary>
     private static readonly Color StartColor = Colors.DimGray;
 
+    /// <summary>The lines at the optimizers MADA interpolates, named at the panel's edge.</summary>
+    private static readonly Color FixedPointColor = Colors.Gray.WithAlpha(0.6);
+
+    /// <summary>
+    /// The values of a coefficient that make MADA one of the optimizers it interpolates (the
+    /// others at Adam's): rho 0 is AVGrad, c 0 Yogi, gamma 0 Lion, and each at 1 (beta3 at 0)
+    /// is Adam's. The betas have none: every point between their bounds is some Adam.
+    /// </summary>
+    private static readonly (Coefficient Coefficient, double Value, string Name)[] FixedPoints =
+    [
+        (Coefficient.Beta3, 0.0, "Adam"),
+        (Coefficient.Rho, 1.0, "Adam"),
+        (Coefficient.Rho, 0.0, "AVGrad"),
+        (Coefficient.C, 1.0, "Adam"),
+        (Coefficient.C, 0.0, "Yogi"),
+        (Coefficient.Gamma, 1.0, "Adam"),
+        (Coefficient.Gamma, 0.0, "Lion"),
+    ];
+
+    /// <summary>
+    /// The fixed points of <paramref name="coefficient"/> a panel spanning [<paramref name="low"/>,
+    /// <paramref name="high"/>] marks: those inside it, where a run sits at or passes through one. One
+    /// outside would stretch the panel's own y-range until a small move is a flat line again.
+    /// </summary>
+    internal static IEnumerable<(double Value, string Name)> FixedPointsWithin(Coefficient coefficient, double low, double high) =>
+        FixedPoints.Where(point => point.Coefficient == coefficient && point.Value >= low && point.Value <= high)
+            .Select(point => (point.Value, point.Name));
+
     /// <summary>Half the y-range of a panel whose coefficient never moved: a flat line needs some range to sit in.</summary>
     private const double FlatHalfRange = 0.05;
 
@@ -66,6 +94,16 @@ internal static class CoefficientChart
                 panel.Add.HorizontalLine(q[coefficient], 1.5f, StartColor);
             }
             double[] values = runs.SelectMany(run => run.Rows.Select(row => row.Coefficients!.Value[coefficient])).ToArray();
+            if (values.Length > 0)
+            {
+                double low = Math.Min(values.Min(), start?[coefficient] ?? double.PositiveInfinity);
+                double high = Math.Max(values.Max(), start?[coefficient] ?? double.NegativeInfinity);
+                foreach (var (value, optimizer) in FixedPointsWithin(coefficient, low, high))
+                {
+                    var mark = panel.Add.HorizontalLine(value, 1f, FixedPointColor);
+                    mark.LabelText = optimizer;
+                }
+            }
             double[] finals = runs.Where(run => run.Rows.Length > 0).Select(run => run.Rows[^1].Coefficients!.Value[coefficient]).ToArray();
             panel.Title(PanelTitle(name, start?[coefficient], values, finals));
             panel.XLabel("step");

@@ -68,6 +68,14 @@ internal sealed class Choice<T>(string what, params (string Name, T Value)[] cho
             DefaultValueFactory = _ => string.Join(',', defaultValues.Select(NameOf)),
         }, value => ParseList(value));
 
+    /// <summary>An optional option taking comma-separated names (null when absent); read it with <see cref="ParseList"/>.</summary>
+    public Option<string?> CreateOptionalListOption(string name, string description) =>
+        Validated(new Option<string?>(name)
+        {
+            Description = description,
+            HelpName = "list",
+        }, value => ParseList(value));
+
     /// <summary>Bad names become parse errors that name the option, reported before any command runs.</summary>
     private static Option<TValue> Validated<TValue>(Option<TValue> option, Action<string> parse)
     {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Mada.Cli.Training;
+using Spectre.Console;
 
 namespace Mada.Cli.Commands;
 
@@ -19,6 +20,8 @@ internal sealed class CompareCommand : Command
         "Run every optimizer at each of these seeds (0,1,2), or at this many (3: seeds 0, 1, 2); at one seed all optimizers " +
         "start from the same weights and see the same batches [default: --seed alone]");
 
+    private readonly Option<string?> modes = ModesOption.Create();
+
     private readonly Option<string?> baseline = BaselineOption.Create("The optimizer the others are measured against, seed by seed");
 
     private readonly Option<string?> output = new("--out")
@@ -37,6 +40,7 @@ internal sealed class CompareCommand : Command
         training.AddTo(this);
         Options.Add(optimizers);
         Options.Add(seeds);
+        Options.Add(modes);
         Options.Add(baseline);
         Options.Add(output);
         CommandAction.Set(this, terminal, Execute, training.InFlagTerms);
@@ -48,18 +52,38 @@ internal sealed class CompareCommand : Command
         var kinds = Choices.Optimizer.ParseList(parse.GetValue(optimizers)!).Distinct().ToList();
         var reference = BaselineOption.Resolve(parse.GetValue(baseline), kinds, "compared");
         var seedList = SeedsOf(parse);
+        var modeList = ModesOption.Resolve(parse, modes, training.Mode);
         string directory = parse.GetValue(output) ?? RunFolder.NewDefault(training.ModelOf(parse), "compare");
-        // Every run's settings first, so that a bad option fails before anything trains. Seed by
-        // seed, so that each finished seed is a complete paired set.
-        var runs = seedList
-            .SelectMany(seed => kinds.Select(kind =>
+        // Every run's settings first, so that a bad option fails before anything trains. Mode by
+        // mode, then seed by seed, so that each finished seed is a complete paired set.
+        var comparisons = modeList
+            .Select(mode =>
             {
-                string folder = Path.Combine(directory, Choices.Optimizer.NameOf(kind));
-                var settings = training.Bind(parse, kind, seedList.Length > 1 ? Path.Combine(folder, $"seed-{seed}") : folder);
-                return settings with { Trainer = settings.Trainer with { Seed = seed } };
-            }))
+                string modeDirectory = ModesOption.FolderOf(directory, mode, modeList.Count);
+                var runs = seedList
+                    .SelectMany(seed => kinds.Select(kind =>
+                    {
+                        string folder = Path.Combine(modeDirectory, Choices.Optimizer.NameOf(kind));
+                        var settings = training.Bind(parse, kind, seedList.Length > 1 ? Path.Combine(folder, $"seed-{seed}") : folder);
+                        return settings with { Trainer = settings.Trainer with { Seed = seed, Mode = mode } };
+                    }))
+                    .ToList();
+                return (Mode: mode, Directory: modeDirectory, Runs: runs);
+            })
             .ToList();
-        return Comparison.Run(runs, reference, directory, terminal, cancellation);
+        foreach (var comparison in comparisons)
+        {
+            if (modeList.Count > 1)
+            {
+                terminal.Console.WriteLine($"Mode {Choices.Mode.NameOf(comparison.Mode)}:");
+            }
+            int exit = Comparison.Run(comparison.Runs, reference, comparison.Directory, terminal, cancellation);
+            if (exit != ExitCodes.Success)
+            {
+                return exit;
+            }
+        }
+        return ExitCodes.Success;
     }
 
     /// <summary>--seeds, else --seed alone.</summary>

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Mada.Cli.Metrics;
 using Mada.Cli.Reporting;
 using Mada.Cli.Training;
+using Spectre.Console;
 
 namespace Mada.Cli.Commands;
 
@@ -22,6 +23,18 @@ internal sealed class SweepCommand : Command
     private readonly IReadOnlyList<Option<double[]>> grid;
 
     private readonly Option<string?> baseline = BaselineOption.Create("The optimizer the others are measured against, point by point");
+
+    private readonly Option<string?> modes = ModesOption.Create();
+
+    private readonly Option<long> jobs = NumberOptions.Whole(
+        "--jobs",
+        "Runs trained side by side, each in its own process with cores/jobs threads and its output in <dir>/logs/ " +
+        "(worth it where one run does not use every core)",
+        minimum: 1,
+        defaultValue: 1);
+
+    /// <summary>Internal: the child process of --jobs trains run n (from 0, over all modes) of the same sweep, and nothing else.</summary>
+    private readonly Option<long?> cell = new("--cell") { Hidden = true };
 
     private readonly Option<string?> output = new("--out")
     {
@@ -47,6 +60,9 @@ internal sealed class SweepCommand : Command
         }
         Options.Add(optimizers);
         Options.Add(baseline);
+        Options.Add(modes);
+        Options.Add(jobs);
+        Options.Add(cell);
         Options.Add(output);
         CommandAction.Set(this, terminal, Execute, training.InFlagTerms);
     }
@@ -59,17 +75,88 @@ internal sealed class SweepCommand : Command
         var (x, y) = AxesOf(parse);
         var sweep = new SweepGrid(x, y, kinds.Select(Choices.Optimizer.NameOf).ToList(), Choices.Optimizer.NameOf(reference));
         string directory = parse.GetValue(output) ?? RunFolder.NewDefault(training.ModelOf(parse), "sweep");
+        var modeList = ModesOption.Resolve(parse, modes, training.Mode);
 
         // Every run's settings first, so that a coefficient outside an optimizer's bounds fails before anything trains.
-        var runs = sweep.Points.Select(point => (Point: point, Settings: training.Bind(
-                parse,
-                Choices.Optimizer.Parse(point.Optimizer),
-                Path.Combine(directory, sweep.FolderOf(point)),
-                coefficients: [(x.Coefficient, x.Values[point.X]), (y.Coefficient, y.Values[point.Y])])))
+        var sweeps = modeList
+            .Select(mode =>
+            {
+                string modeDirectory = ModesOption.FolderOf(directory, mode, modeList.Count);
+                var runs = sweep.Points.Select(point =>
+                    {
+                        var settings = training.Bind(
+                            parse,
+                            Choices.Optimizer.Parse(point.Optimizer),
+                            Path.Combine(modeDirectory, sweep.FolderOf(point)),
+                            coefficients: [(x.Coefficient, x.Values[point.X]), (y.Coefficient, y.Values[point.Y])]);
+                        return (Point: point, Settings: settings with { Trainer = settings.Trainer with { Mode = mode } });
+                    })
+                    .ToList();
+                return (Mode: mode, Directory: modeDirectory, Runs: runs);
+            })
             .ToList();
-        RefuseChangedGrid(directory, sweep);
-        var planned = runs.Select(run => new Sweep.PlannedRun(run.Point, run.Settings, FinishedBefore(directory, sweep, run.Point, run.Settings))).ToList();
-        return Sweep.Run(sweep, planned, directory, terminal, cancellation);
+        // And every folder checked against what this command asks before any of them trains.
+        var plans = sweeps
+            .Select(modeSweep =>
+            {
+                RefuseChangedGrid(modeSweep.Directory, sweep);
+                var planned = modeSweep.Runs
+                    .Select(run => new Sweep.PlannedRun(run.Point, run.Settings, FinishedBefore(modeSweep.Directory, sweep, run.Point, run.Settings)))
+                    .ToList();
+                return (modeSweep.Mode, modeSweep.Directory, Planned: planned);
+            })
+            .ToList();
+        if (parse.GetValue(cell) is { } only)
+        {
+            var all = plans.SelectMany(plan => plan.Planned).ToList();
+            return only >= 0 && only < all.Count
+                ? Sweep.TrainAlone(sweep, all[(int)only], terminal, cancellation)
+                : throw new CliException($"--cell {only}: this sweep has runs 0 to {all.Count - 1}.");
+        }
+        int jobCount = (int)Math.Min(parse.GetValue(jobs), 256);
+        int threads = Math.Max(1, Environment.ProcessorCount / jobCount);
+        int offset = 0;
+        foreach (var plan in plans)
+        {
+            if (modeList.Count > 1)
+            {
+                terminal.Console.WriteLine($"Mode {Choices.Mode.NameOf(plan.Mode)}:");
+            }
+            int first = offset;
+            offset += plan.Planned.Count;
+            int exit = Sweep.Run(
+                sweep, plan.Planned, plan.Directory, terminal, cancellation, jobCount,
+                index => MadaProcess.With(ChildArguments(parse, directory, first + index), threads));
+            if (exit != ExitCodes.Success)
+            {
+                return exit;
+            }
+        }
+        return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// This command line for the child that trains run <paramref name="index"/>: the same sweep with
+    /// --cell, the folder made explicit (its default name holds the time), and no --jobs.
+    /// </summary>
+    private static List<string> ChildArguments(ParseResult parse, string directory, int index)
+    {
+        var tokens = parse.Tokens.Select(token => token.Value).ToList();
+        var kept = new List<string>();
+        for (int i = 0; i < tokens.Count; i++)
+        {
+            if (tokens[i] is "--jobs" or "--out")
+            {
+                i++;  // and its value
+                continue;
+            }
+            if (tokens[i].StartsWith("--jobs=", StringComparison.Ordinal) || tokens[i].StartsWith("--out=", StringComparison.Ordinal))
+            {
+                continue;
+            }
+            kept.Add(tokens[i]);
+        }
+        return [.. kept, "--out", directory, "--cell", index.ToString(System.Globalization.CultureInfo.InvariantCulture)];
     }
 
     /// <summary>The two coefficients given, in <see cref="Coefficient"/> order.</summary>

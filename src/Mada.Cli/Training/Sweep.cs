@@ -17,9 +17,18 @@ internal static class Sweep
 
     /// <summary>
     /// Trains the runs not yet finished, recording each as it ends (a run the library stops is a
-    /// cell that says so, not an error of the sweep); returns the exit code.
+    /// cell that says so, not an error of the sweep); returns the exit code. With
+    /// <paramref name="jobs"/> above 1 the runs go side by side in the child processes
+    /// <paramref name="childOf"/> starts (<see cref="SweepJobs"/>).
     /// </summary>
-    public static int Run(SweepGrid grid, IReadOnlyList<PlannedRun> runs, string directory, Terminal terminal, CancellationToken cancellation)
+    public static int Run(
+        SweepGrid grid,
+        IReadOnlyList<PlannedRun> runs,
+        string directory,
+        Terminal terminal,
+        CancellationToken cancellation,
+        int jobs = 1,
+        Func<int, System.Diagnostics.ProcessStartInfo>? childOf = null)
     {
         var console = terminal.Console;
         var cells = runs.Select(run => run.Finished ?? Pending(grid, run)).ToList();
@@ -29,6 +38,16 @@ internal static class Sweep
         if (kept > 0)
         {
             console.WriteLine($"Resuming the sweep in {directory}: {kept} of {runs.Count} runs finished before and are kept.");
+        }
+
+        if (jobs > 1 && childOf is not null)
+        {
+            if (SweepJobs.Train(grid, runs, cells, directory, jobs, childOf, console, cancellation))
+            {
+                console.WriteLine("Stopped. Run the same command again to resume the sweep: finished runs are kept.");
+                return ExitCodes.Interrupted;
+            }
+            return Report(grid, cells, directory, console);
         }
 
         Dataset? dataset = null;
@@ -68,7 +87,27 @@ internal static class Sweep
         {
             dataset?.Dispose();
         }
+        return Report(grid, cells, directory, console);
+    }
 
+    /// <summary>
+    /// One run of a sweep alone, as a child process of <see cref="SweepJobs"/> trains it: its
+    /// folder gets metrics.json or failure.json; the sweep's own files are the parent's.
+    /// </summary>
+    public static int TrainAlone(SweepGrid grid, PlannedRun run, Terminal terminal, CancellationToken cancellation)
+    {
+        if (run.Finished is not null)
+        {
+            return ExitCodes.Success;
+        }
+        using var dataset = TrainingData.Open(run.Settings);
+        var (_, interrupted) = Train(grid, run, dataset, terminal.Console, cancellation);
+        return interrupted ? ExitCodes.Interrupted : ExitCodes.Success;
+    }
+
+    /// <summary>The tables, the summary files and the heatmaps of a sweep whose runs all ended.</summary>
+    private static int Report(SweepGrid grid, List<SweepCell> cells, string directory, IAnsiConsole console)
+    {
         foreach (string optimizer in grid.Optimizers)
         {
             console.Write(SweepTable.Create(grid, cells, optimizer));

@@ -30,6 +30,8 @@ public sealed class BadArgumentTests
     [InlineData("compare --seeds -1", "--seeds takes a number of seeds")]
     [InlineData("compare --seeds 0,2,0", "--seeds lists seed 0 twice")]
     [InlineData("compare --seed 1 --seeds 2", "--seed and --seeds both given")]
+    [InlineData("compare --mode paper --modes paper,reference", "--mode and --modes both given")]
+    [InlineData("sweep --beta1 0.8 --beta2 0.9 --modes paper,fancy", "--modes: unknown mode 'fancy'")]
     [InlineData("compare --baseline adamax", "--baseline: unknown optimizer 'adamax'")]
     [InlineData("compare --optimizers mada,sgd --baseline adam", "--baseline adam is not among the optimizers compared (mada, sgd)")]
     public async Task ABadArgumentIsNamedAndFailsTheRun(string commandLine, string message)

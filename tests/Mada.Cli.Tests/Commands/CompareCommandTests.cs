@@ -95,6 +95,37 @@ public sealed class CompareCommandTests
         Assert.Contains("seeds won vs sgd", result.Output, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// --modes paper,reference: the whole comparison once per mode, each in its folder with its
+    /// runs (recorded in that mode), its table and its summary. In reference mode MADA's first
+    /// update already differs (no previous gradient, n starts at g^2), so its losses do too.
+    /// </summary>
+    [Fact]
+    public async Task BothModesRunAsTwoComparisonsInTheirOwnFolders()
+    {
+        using var run = new TinyRun();
+        string output = run.PathOf("cmp");
+
+        var result = await MadaProgram.RunAsync(run.Compare("cmp", steps: 4, "--optimizers", "mada,adam", "--modes", "paper,reference"));
+
+        Assert.Equal(0, result.ExitCode);
+        foreach (string mode in new[] { "paper", "reference" })
+        {
+            string folder = Path.Combine(output, mode);
+            foreach (string optimizer in new[] { "mada", "adam" })
+            {
+                using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, optimizer, "metrics.json")));
+                Assert.Equal(mode, json.RootElement.GetProperty("run").GetProperty("mode").GetString());
+            }
+            Assert.Equal("adam", Summary(folder).GetProperty("baseline").GetString());
+            Png.AssertIsPng(Path.Combine(folder, "loss.png"));
+            Assert.Contains($"Mode {mode}:", result.Output, StringComparison.Ordinal);
+        }
+        Assert.NotEqual(
+            File.ReadAllLines(Path.Combine(output, "paper", "mada", "metrics.csv"))[^1],
+            File.ReadAllLines(Path.Combine(output, "reference", "mada", "metrics.csv"))[^1]);
+    }
+
     private static JsonElement Summary(string output)
     {
         using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json")));

@@ -53,6 +53,58 @@ public sealed class SweepCommandTests
         Assert.Contains("[8/8] hyperadam --beta1 0.9 --beta2 0.95: 7 of 8 runs done, about", result.Output, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// --jobs 2: the runs go side by side in child processes (one thread each here), their output in
+    /// logs/, and every cell holds what the same sweep trained one run at a time holds (up to the
+    /// float reduction order of libtorch at another thread count).
+    /// </summary>
+    [Fact]
+    public async Task SideBySideRunsGiveTheCellsOfOneAtATime()
+    {
+        using var run = new TinyRun();
+
+        var alone = await MadaProgram.RunAsync(run.Sweep("one", steps: 3, Grid));
+        var sideBySide = await MadaProgram.RunAsync(run.Sweep("two", steps: 3, [.. Grid, "--jobs", "2"]));
+
+        Assert.Equal(0, alone.ExitCode);
+        Assert.True(sideBySide.ExitCode == 0, sideBySide.Output + sideBySide.Error);
+        var expected = Summary(run.PathOf("one")).GetProperty("cells").EnumerateArray().ToList();
+        var actual = Summary(run.PathOf("two")).GetProperty("cells").EnumerateArray().ToList();
+        Assert.Equal(expected.Count, actual.Count);
+        for (int i = 0; i < expected.Count; i++)
+        {
+            Assert.Equal("finished", actual[i].GetProperty("status").GetString());
+            Assert.Equal(expected[i].GetProperty("folder").GetString(), actual[i].GetProperty("folder").GetString());
+            double want = expected[i].GetProperty("train_loss").GetDouble(), got = actual[i].GetProperty("train_loss").GetDouble();
+            Assert.True(Math.Abs(got - want) <= 1e-4 * Math.Abs(want), $"cell {i}: {got} alone {want}");
+        }
+        Assert.Contains("started, output in", sideBySide.Output, StringComparison.Ordinal);
+        string log = File.ReadAllText(Path.Combine(run.PathOf("two"), "logs", "run-1.log"));
+        Assert.Contains(Path.Combine(run.PathOf("two"), "mada"), log, StringComparison.Ordinal);
+        ChartImage.AssertIsDrawnPng(Path.Combine(run.PathOf("two"), "loss-mada.png"));
+    }
+
+    /// <summary>--modes paper,reference: one sweep per mode, each a complete sweep in its own folder.</summary>
+    [Fact]
+    public async Task BothModesAreTwoSweepsInTheirOwnFolders()
+    {
+        using var run = new TinyRun();
+        string output = run.PathOf("sweep");
+
+        var result = await MadaProgram.RunAsync(run.Sweep(
+            "sweep", steps: 2, "--optimizers", "mada", "--beta1", "0.8", "--beta2", "0.9,0.95", "--modes", "paper,reference"));
+
+        Assert.Equal(0, result.ExitCode);
+        foreach (string mode in new[] { "paper", "reference" })
+        {
+            var cells = Summary(Path.Combine(output, mode)).GetProperty("cells").EnumerateArray().ToList();
+            Assert.Equal(2, cells.Count);
+            Assert.All(cells, cell => Assert.Equal("finished", cell.GetProperty("status").GetString()));
+            using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, mode, "mada", "beta1-0.8_beta2-0.9", "metrics.json")));
+            Assert.Equal(mode, json.RootElement.GetProperty("run").GetProperty("mode").GetString());
+        }
+    }
+
     [Fact]
     public async Task ARunThatDivergesIsACellThatSaysSo()
     {

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using Mada.Cli.Metrics;
+using Mada.Cli.Reporting;
+using Spectre.Console;
+
+namespace Mada.Cli.Training;
+
+/// <summary>
+/// The unfinished runs of a sweep in child processes, <c>jobs</c> at a time, each with
+/// cores / jobs threads and its output in <c>&lt;dir&gt;/logs/</c>; every run's cell is read back from
+/// its folder (metrics.json or failure.json) as it ends, exactly as a resumed sweep reads it.
+/// </summary>
+internal static class SweepJobs
+{
+    /// <summary>
+    /// Trains every run of <paramref name="runs"/> not finished, updating <paramref name="cells"/>
+    /// and the sweep files as each ends; <paramref name="startInfo"/> gives the child process of run
+    /// i. Returns true when interrupted (the children are stopped; their runs stay pending).
+    /// </summary>
+    public static bool Train(
+        SweepGrid grid,
+        IReadOnlyList<Sweep.PlannedRun> runs,
+        List<SweepCell> cells,
+        string directory,
+        int jobs,
+        Func<int, ProcessStartInfo> startInfo,
+        IAnsiConsole console,
+        CancellationToken cancellation)
+    {
+        var pending = new Queue<int>(Enumerable.Range(0, runs.Count).Where(i => runs[i].Finished is null));
+        var active = new List<Child>();
+        string logs = Path.Combine(directory, "logs");
+        Directory.CreateDirectory(logs);
+        var clock = Stopwatch.StartNew();
+        int trained = 0;
+        try
+        {
+            while (pending.Count > 0 || active.Count > 0)
+            {
+                if (cancellation.IsCancellationRequested)
+                {
+                    return true;
+                }
+                while (active.Count < jobs && pending.Count > 0)
+                {
+                    int i = pending.Dequeue();
+                    var child = Child.Start(i, startInfo(i), Path.Combine(logs, $"run-{i + 1}.log"));
+                    active.Add(child);
+                    console.WriteLine($"[{i + 1}/{runs.Count}] {grid.Describe(runs[i].Point)}: started, output in {child.Log}");
+                }
+                var ended = active.FirstOrDefault(child => child.Process.HasExited);
+                if (ended is null)
+                {
+                    Thread.Sleep(50);
+                    continue;
+                }
+                active.Remove(ended);
+                ended.Finish();
+                var run = runs[ended.Index];
+                cells[ended.Index] = CellAfter(grid, run, ended);
+                trained++;
+                SweepFiles.Write(grid, cells, directory);
+                int done = cells.Count(cell => cell.Status != CellStatus.Pending);
+                int left = runs.Count - done;
+                string estimate = left == 0 ? "none left" : $"about {ResultTable.FormatTime(clock.Elapsed / trained * left)} left";
+                console.WriteLine(
+                    $"[{ended.Index + 1}/{runs.Count}] {grid.Describe(run.Point)}: {cells[ended.Index].Status.ToString().ToLowerInvariant()}; " +
+                    $"{done} of {runs.Count} runs done, {estimate}");
+            }
+            return false;
+        }
+        finally
+        {
+            foreach (var child in active)
+            {
+                child.Stop();
+            }
+        }
+    }
+
+    /// <summary>The run's result as its folder holds it; a process that left none is a failed cell naming its log.</summary>
+    private static SweepCell CellAfter(SweepGrid grid, Sweep.PlannedRun run, Child child)
+    {
+        string folder = run.Settings.OutputDirectory;
+        var failure = RunFailure.Load(folder);
+        var record = failure is null && File.Exists(Path.Combine(folder, RunRecord.FileName)) ? RunRecord.Load(folder) : null;
+        return Sweep.FinishedIn(grid, run.Point, run.Settings, failure, record)
+            ?? new SweepCell(
+                run.Point, grid.FolderOf(run.Point), CellStatus.Failed, null, null, null, null,
+                $"its process exited with code {child.Process.ExitCode} and left no result; see {child.Log}");
+    }
+
+    /// <summary>A child process and the log its output goes to.</summary>
+    private sealed class Child
+    {
+        private TextWriter? writer;
+
+        private Child(int index, Process process, string log, TextWriter writer)
+        {
+            Index = index;
+            Process = process;
+            Log = log;
+            this.writer = writer;
+        }
+
+        public int Index { get; }
+
+        public Process Process { get; }
+
+        public string Log { get; }
+
+        public static Child Start(int index, ProcessStartInfo info, string log)
+        {
+            var writer = TextWriter.Synchronized(new StreamWriter(log));
+            var process = new Process { StartInfo = info };
+            process.OutputDataReceived += (_, line) => writer.WriteLine(line.Data);
+            process.ErrorDataReceived += (_, line) => writer.WriteLine(line.Data);
+            process.Start();
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            return new Child(index, process, log, writer);
+        }
+
+        /// <summary>After exit: waits for the last output to reach the log, and closes it.</summary>
+        public void Finish()
+        {
+            Process.WaitForExit();
+            writer?.Dispose();
+            writer = null;
+        }
+
+        public void Stop()
+        {
+            try
+            {
+                Process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // Already gone.
+            }
+            Finish();
+        }
+    }
+}
