@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Mada.Cli.Training;
-using Spectre.Console;
 
 namespace Mada.Cli.Commands;
 
@@ -68,22 +67,11 @@ internal sealed class CompareCommand : Command
                         return settings with { Trainer = settings.Trainer with { Seed = seed, Mode = mode } };
                     }))
                     .ToList();
-                return (Mode: mode, Directory: modeDirectory, Runs: runs);
+                return (Directory: modeDirectory, Runs: runs);
             })
             .ToList();
-        foreach (var comparison in comparisons)
-        {
-            if (modeList.Count > 1)
-            {
-                terminal.Console.WriteLine($"Mode {Choices.Mode.NameOf(comparison.Mode)}:");
-            }
-            int exit = Comparison.Run(comparison.Runs, reference, comparison.Directory, terminal, cancellation);
-            if (exit != ExitCodes.Success)
-            {
-                return exit;
-            }
-        }
-        return ExitCodes.Success;
+        return ModesOption.RunEach(
+            modeList, terminal, i => Comparison.Run(comparisons[i].Runs, reference, comparisons[i].Directory, terminal, cancellation));
     }
 
     /// <summary>--seeds, else --seed alone.</summary>

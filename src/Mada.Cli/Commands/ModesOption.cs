@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Spectre.Console;
 
 namespace Mada.Cli.Commands;
 
@@ -26,6 +27,28 @@ internal static class ModesOption
         return parse.GetResult(mode) is { Implicit: false }
             ? throw new CliException("--mode and --modes both given: use --modes alone (--modes paper,reference runs both).")
             : Choices.Mode.ParseList(list).Distinct().ToList();
+    }
+
+    /// <summary>
+    /// Runs each mode's part in turn (<paramref name="run"/>, given the part's index), under a
+    /// "Mode paper:" line when there are several; stops at the first that does not succeed and
+    /// returns its exit code.
+    /// </summary>
+    public static int RunEach(IReadOnlyList<Mode> modes, Terminal terminal, Func<int, int> run)
+    {
+        for (int i = 0; i < modes.Count; i++)
+        {
+            if (modes.Count > 1)
+            {
+                terminal.Console.WriteLine($"Mode {Choices.Mode.NameOf(modes[i])}:");
+            }
+            int exit = run(i);
+            if (exit != ExitCodes.Success)
+            {
+                return exit;
+            }
+        }
+        return ExitCodes.Success;
     }
 
     /// <summary>Where the runs of <paramref name="mode"/> go: the folder itself when one mode runs.</summary>

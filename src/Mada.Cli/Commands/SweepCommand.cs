@@ -2,7 +2,6 @@ using System.CommandLine;
 using Mada.Cli.Metrics;
 using Mada.Cli.Reporting;
 using Mada.Cli.Training;
-using Spectre.Console;
 
 namespace Mada.Cli.Commands;
 
@@ -92,47 +91,41 @@ internal sealed class SweepCommand : Command
                         return (Point: point, Settings: settings with { Trainer = settings.Trainer with { Mode = mode } });
                     })
                     .ToList();
-                return (Mode: mode, Directory: modeDirectory, Runs: runs);
+                return (Directory: modeDirectory, Runs: runs);
             })
             .ToList();
+        if (parse.GetValue(cell) is { } only)
+        {
+            // A child of --jobs: its one run alone; the parent checked the folders and keeps the sweep's files.
+            var all = sweeps.SelectMany(modeSweep => modeSweep.Runs.Select(run => (modeSweep.Directory, run.Point, run.Settings))).ToList();
+            if (only < 0 || only >= all.Count)
+            {
+                throw new CliException($"--cell {only}: this sweep has runs 0 to {all.Count - 1}.");
+            }
+            var (cellDirectory, point, settings) = all[(int)only];
+            var planned = new Sweep.PlannedRun(point, settings, FinishedBefore(cellDirectory, sweep, point, settings));
+            return Sweep.TrainAlone(sweep, planned, terminal, cancellation);
+        }
         // And every folder checked against what this command asks before any of them trains.
         var plans = sweeps
             .Select(modeSweep =>
             {
                 RefuseChangedGrid(modeSweep.Directory, sweep);
-                var planned = modeSweep.Runs
+                return modeSweep.Runs
                     .Select(run => new Sweep.PlannedRun(run.Point, run.Settings, FinishedBefore(modeSweep.Directory, sweep, run.Point, run.Settings)))
                     .ToList();
-                return (modeSweep.Mode, modeSweep.Directory, Planned: planned);
             })
             .ToList();
-        if (parse.GetValue(cell) is { } only)
-        {
-            var all = plans.SelectMany(plan => plan.Planned).ToList();
-            return only >= 0 && only < all.Count
-                ? Sweep.TrainAlone(sweep, all[(int)only], terminal, cancellation)
-                : throw new CliException($"--cell {only}: this sweep has runs 0 to {all.Count - 1}.");
-        }
         int jobCount = (int)Math.Min(parse.GetValue(jobs), 256);
         int threads = Math.Max(1, Environment.ProcessorCount / jobCount);
-        int offset = 0;
-        foreach (var plan in plans)
+        return ModesOption.RunEach(modeList, terminal, i =>
         {
-            if (modeList.Count > 1)
-            {
-                terminal.Console.WriteLine($"Mode {Choices.Mode.NameOf(plan.Mode)}:");
-            }
-            int first = offset;
-            offset += plan.Planned.Count;
-            int exit = Sweep.Run(
-                sweep, plan.Planned, plan.Directory, terminal, cancellation, jobCount,
+            // The children number the runs over all modes, as --cell reads them.
+            int first = plans.Take(i).Sum(planned => planned.Count);
+            return Sweep.Run(
+                sweep, plans[i], sweeps[i].Directory, terminal, cancellation, jobCount,
                 index => MadaProcess.With(ChildArguments(parse, directory, first + index), threads));
-            if (exit != ExitCodes.Success)
-            {
-                return exit;
-            }
-        }
-        return ExitCodes.Success;
+        });
     }
 
     /// <summary>

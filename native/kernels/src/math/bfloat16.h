@@ -36,25 +36,16 @@ MADA_HOST_DEVICE float bits_float(uint32_t u) {
 #endif
 }
 
-// x rounded to the nearest bfloat16 (ties to even, as PyTorch's and CUDA's conversions do),
-// still as a float: 32-bit operations only, so a CPU loop that rounds keeps the float
-// vectorisation factor. One difference from those conversions: a finite float above the
-// largest bfloat16 saturates to it instead of becoming Inf, because nothing non-finite is ever
-// stored. The clamp comes first, so the rounding add cannot carry into the exponent's all-ones
-// pattern (0x7F7F0000 + 0x8000 still truncates to 0x7F7F).
-MADA_HOST_DEVICE float round_to_bfloat16(float x) {
+// Round to nearest, ties to even, as PyTorch's and CUDA's conversions do, except at the top:
+// a finite float above the largest bfloat16 saturates to it instead of becoming Inf, because
+// nothing non-finite is ever stored. The clamp comes first, so the rounding add cannot carry
+// into the exponent's all-ones pattern (0x7F7F0000 + 0x8000 still truncates to 0x7F7F).
+MADA_HOST_DEVICE BFloat16 to_bfloat16(float x) {
   constexpr float kLargest = 3.38953139e38f;  // 0x7F7F0000
   const float clamped = x < -kLargest ? -kLargest : (x > kLargest ? kLargest : x);
   const uint32_t u = float_bits(clamped);
-  return bits_float((u + 0x7FFFu + ((u >> 16) & 1u)) & 0xFFFF0000u);
+  return BFloat16{static_cast<uint16_t>((u + 0x7FFFu + ((u >> 16) & 1u)) >> 16)};
 }
-
-// The top half of a float that is already a bfloat16 value (round_to_bfloat16's result).
-MADA_HOST_DEVICE BFloat16 bfloat16_of_rounded(float rounded) {
-  return BFloat16{static_cast<uint16_t>(float_bits(rounded) >> 16)};
-}
-
-MADA_HOST_DEVICE BFloat16 to_bfloat16(float x) { return bfloat16_of_rounded(round_to_bfloat16(x)); }
 
 MADA_HOST_DEVICE float to_float(BFloat16 b) { return bits_float(static_cast<uint32_t>(b.bits) << 16); }
 
