@@ -23,8 +23,9 @@ JOBS=${MADA_JOBS:-$(nproc)}
 # without it Debian's libtorch runs on the reference BLAS, ten times slower. bible-kjv gives
 # /usr/bin/bible, the default text corpus; fontconfig and DejaVu let the charts render text.
 # patchelf and python3 run tools/torchsharp-debian12, which makes TorchSharp load in the tests.
+# libgloo-dev: the headers of c10d's Gloo process group (data-parallel training).
 PACKAGES=(cmake ninja-build g++ libtorch-dev libopenblas0-pthread googletest libgtest-dev
-          libbenchmark-dev nlohmann-json3-dev zlib1g-dev dataset-fashion-mnist bible-kjv
+          libbenchmark-dev nlohmann-json3-dev zlib1g-dev libgloo-dev dataset-fashion-mnist bible-kjv
           fontconfig fonts-dejavu-core patchelf python3)
 
 # What ./build.sh sanitize and fuzz add: clang-14, its sanitizer and libFuzzer runtimes, and

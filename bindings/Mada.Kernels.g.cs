@@ -11,8 +11,8 @@ internal static unsafe partial class KernelMethods
 {
     public const string LibraryName = "mada_kernels";
 
-    // #define MADA_KERNELS_ABI_VERSION 2
-    public const int MADA_KERNELS_ABI_VERSION = 2;
+    // #define MADA_KERNELS_ABI_VERSION 3
+    public const int MADA_KERNELS_ABI_VERSION = 3;
 
     // uint32_t mada_kernels_abi_version(void);
     [LibraryImport(LibraryName)]
@@ -125,6 +125,7 @@ internal enum mada_status : uint
     MADA_ERROR_IO = 5,
     MADA_ERROR_UNSUPPORTED = 6,
     MADA_ERROR_INTERNAL = 7,
+    MADA_ERROR_DISTRIBUTED = 8,
 }
 
 internal enum mada_mode : uint

@@ -11,8 +11,8 @@ internal static unsafe partial class NativeMethods
 {
     public const string LibraryName = "mada";
 
-    // #define MADA_ABI_VERSION 8
-    public const int MADA_ABI_VERSION = 8;
+    // #define MADA_ABI_VERSION 9
+    public const int MADA_ABI_VERSION = 9;
 
     // uint32_t mada_abi_version(void);
     [LibraryImport(LibraryName)]
@@ -219,7 +219,18 @@ internal struct mada_model_options
     public ulong seed; // offset 32: uint64_t
 }
 
-// C layout: 144 bytes, alignment 8.
+// C layout: 40 bytes, alignment 8.
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct mada_distributed_options
+{
+    public long rank; // offset 0: int64_t
+    public long world_size; // offset 8: int64_t
+    public byte* store; // offset 16: const char*
+    public double timeout_seconds; // offset 24: double
+    public long check_every; // offset 32: int64_t
+}
+
+// C layout: 184 bytes, alignment 8.
 [StructLayout(LayoutKind.Sequential)]
 internal struct mada_trainer_options
 {
@@ -236,6 +247,7 @@ internal struct mada_trainer_options
     public int has_q0; // offset 80: int32_t
     public mada_coefficients q0; // offset 88: mada_coefficients
     public mada_mode mode; // offset 136: mada_mode
+    public mada_distributed_options distributed; // offset 144: mada_distributed_options
 }
 
 // C layout: 136 bytes, alignment 8.

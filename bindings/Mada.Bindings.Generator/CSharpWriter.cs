@@ -83,7 +83,9 @@ internal sealed class CSharpWriter
     {
         Line($"// C layout: {nativeStruct.Size} bytes, alignment {nativeStruct.Alignment}.");
         Line("[StructLayout(LayoutKind.Sequential)]");
-        Line($"internal struct {nativeStruct.Name}");
+        // A pointer field (text the callee reads during one call) needs an unsafe context.
+        string modifier = nativeStruct.Fields.Any(f => f.CSharpType.EndsWith('*')) ? "unsafe " : "";
+        Line($"internal {modifier}struct {nativeStruct.Name}");
         Open();
         foreach (var field in nativeStruct.Fields)
         {

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -63,17 +65,19 @@ TEST_P(CheckpointResume, IsBitIdenticalToAnUninterruptedRun) {
   run(problem, before, first, 1, 10);
   auto resumed_params = clones(first);
   mada::Mada resumed(two_groups(resumed_params), options);
+  // ctest runs the cases side by side, each in a process of its own: a file name per process.
+  const std::string name = "mada_resume-" + std::to_string(getpid()) + ".pt";
   if (through == Through::File) {
-    const std::string path = ::testing::TempDir() + "/mada_resume.pt";
+    const std::string path = ::testing::TempDir() + "/" + name;
     mada::save_checkpoint(before, path);
     mada::load_checkpoint(resumed, path);
     for (const auto& entry : std::filesystem::directory_iterator(::testing::TempDir()))
-      EXPECT_EQ(entry.path().string().find("mada_resume.pt.tmp"), std::string::npos) << "temp file left";
+      EXPECT_EQ(entry.path().string().find(name + ".tmp"), std::string::npos) << "temp file left";
   } else if (through == Through::Bytes) {
     const std::string bytes = mada::save_to_bytes(before);
     mada::load_from_bytes(resumed, bytes.data(), bytes.size());
   } else {
-    const std::string path = ::testing::TempDir() + "/mada_torch_save.pt";
+    const std::string path = ::testing::TempDir() + "/torch-save-" + name;
     torch::save(before, path);
     torch::load(resumed, path);
   }

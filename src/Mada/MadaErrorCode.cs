@@ -25,4 +25,7 @@ public enum MadaErrorCode
 
     /// <summary>A bug in the native library.</summary>
     Internal = (int)mada_status.MADA_ERROR_INTERNAL,
+
+    /// <summary>A data-parallel peer rank stopped, timed out, or disagrees with this one.</summary>
+    Distributed = (int)mada_status.MADA_ERROR_DISTRIBUTED,
 }

@@ -17,7 +17,7 @@ extern "C" {
 
 /* Bumped whenever a signature or a struct layout below changes. The shared types, the last
  * error and the options functions are mada_kernels.h's (libmada links libmada_kernels). */
-#define MADA_ABI_VERSION 8
+#define MADA_ABI_VERSION 9
 
 typedef struct mada_tensor mada_tensor;       /* a float32 CPU tensor */
 typedef struct mada_optimizer mada_optimizer; /* a mada::Mada optimizer */
@@ -53,6 +53,22 @@ typedef struct mada_model_options {
   uint64_t seed;   /* initialisation */
 } mada_model_options;
 
+/* Data parallel: this process is rank `rank` of `world_size` processes that train one model
+ * together (world_size 1: alone). Each rank trains on its own batch_size rows of a global batch
+ * of world_size * batch_size rows, and the gradients are averaged before every step, so every
+ * rank takes the same step. A rank that stops, hangs past timeout_seconds or disagrees makes
+ * the others fail with MADA_ERROR_DISTRIBUTED instead of hanging. */
+typedef struct mada_distributed_options {
+  int64_t rank;
+  int64_t world_size;
+  /* Where the ranks meet: "file:PATH" (a file all can reach, absent at the start) or
+   * "tcp://HOST:PORT" (rank 0 listens). Read during mada_trainer_create only; NULL when
+   * world_size is 1. */
+  const char* store;
+  double timeout_seconds; /* default 300 */
+  int64_t check_every;    /* steps between checks that the ranks agree; 0: never; default 100 */
+} mada_distributed_options;
+
 typedef struct mada_trainer_options {
   mada_optimizer_kind optimizer;
   double lr;            /* peak of the cosine schedule */
@@ -67,6 +83,7 @@ typedef struct mada_trainer_options {
   int32_t has_q0;       /* nonzero: start the MADA family from q0 instead of the preset's */
   mada_coefficients q0;
   mada_mode mode;
+  mada_distributed_options distributed;
 } mada_trainer_options;
 
 typedef struct mada_step_metrics {
@@ -222,7 +239,7 @@ MADA_API MADA_MUST_USE mada_status mada_model_parameter_count(const mada_model* 
 
 /* Training -------------------------------------------------------------------------------- */
 
-/* Fills *out with the defaults (MADA, lr 1e-3, batch 64, 1000 steps). */
+/* Fills *out with the defaults (MADA, lr 1e-3, batch 64, 1000 steps, one process). */
 MADA_API MADA_MUST_USE mada_status mada_trainer_options_default(mada_trainer_options* out) MADA_NOEXCEPT;
 
 /* The trainer keeps model and dataset alive: their handles may be destroyed afterwards.
@@ -250,7 +267,9 @@ MADA_API MADA_MUST_USE mada_status mada_trainer_hypergradient(const mada_trainer
 MADA_API MADA_MUST_USE mada_status mada_trainer_evaluate(mada_trainer* trainer, int64_t max_batches,
                                                         mada_eval_metrics* out) MADA_NOEXCEPT;
 
-/* Model, optimizer and step count; written atomically; load checks before it changes. */
+/* Model, optimizer and step count; written atomically; load checks before it changes. Data
+ * parallel, every rank calls them: rank 0 writes, all read, each returns when all succeeded.
+ * Any world size resumes from a checkpoint. */
 MADA_API MADA_MUST_USE mada_status mada_trainer_save(const mada_trainer* trainer, const char* path) MADA_NOEXCEPT;
 MADA_API MADA_MUST_USE mada_status mada_trainer_load(mada_trainer* trainer, const char* path) MADA_NOEXCEPT;
 

@@ -24,6 +24,7 @@ namespace mada {
 
 namespace detail {
 struct MadaStateIo;  // saving and loading, inside libmada
+struct ShardedMada;  // one rank's slice of a sharded data-parallel run, inside libmada
 
 // Optimizer::state() is keyed by a string in libtorch 1.13 and by the TensorImpl pointer in 2.x.
 using StateKey = std::decay_t<decltype(std::declval<torch::optim::Optimizer&>().state())>::key_type;
@@ -83,6 +84,7 @@ class Mada : public torch::optim::Optimizer {
 
  private:
   friend struct detail::MadaStateIo;
+  friend struct detail::ShardedMada;
   // The kernel core's CPU step and the optimizer-wide state it updates.
   struct Core;
   std::unique_ptr<Core> core_;

@@ -56,6 +56,8 @@ mada::TrainerOptions from_c(const mada_trainer_options& o) {
   t.optimizer.kind = static_cast<mada::OptimizerKind>(o.optimizer);
   t.optimizer.mode = static_cast<mada::Mode>(o.mode);
   if (o.has_q0) t.optimizer.q0 = mada::c_api::from_c(o.q0);
+  const mada_distributed_options& d = o.distributed;
+  t.distributed = {d.rank, d.world_size, d.store != nullptr ? d.store : "", d.timeout_seconds, d.check_every};
   t.validate();
   return t;
 }
@@ -69,6 +71,8 @@ mada_trainer_options to_c(const mada::TrainerOptions& t) {
   o.mode = static_cast<mada_mode>(t.optimizer.mode);
   o.has_q0 = t.optimizer.q0.has_value();
   o.q0 = mada::c_api::to_c(t.optimizer.q0.value_or(mada::adam_point()));
+  const mada::DistributedOptions& d = t.distributed;
+  o.distributed = {d.rank, d.world_size, nullptr, d.timeout_seconds, d.check_every};  // no store by default
   return o;
 }
 

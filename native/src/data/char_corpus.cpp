@@ -3,6 +3,7 @@
 #include <mada/error.h>
 
 #include "seeded_generator.h"
+#include "shard_rows.h"
 
 #include <torch/torch.h>
 
@@ -66,9 +67,10 @@ CharCorpus::CharCorpus(const std::string& path, int64_t context, double validati
 
 int64_t CharCorpus::eval_size() const { return (validation_.numel() - 1) / context_; }
 
-Batch CharCorpus::train_batch(int64_t batch_size, uint64_t seed) const {
-  const auto starts =
-      torch::randint(train_.numel() - context_, {batch_size, 1}, detail::seeded_generator(seed), torch::kLong);
+Batch CharCorpus::train_batch(int64_t batch_size, uint64_t seed, BatchShard shard) const {
+  const auto drawn = torch::randint(train_.numel() - context_, {detail::shard_rows(batch_size, shard), 1},
+                                    detail::seeded_generator(seed), torch::kLong);
+  const auto starts = drawn.narrow(0, shard.index * batch_size, batch_size);
   const auto index = starts + torch::arange(context_ + 1, torch::kLong);  // [B, context + 1]
   const auto windows = train_.index({index});
   return {windows.slice(1, 0, context_), windows.slice(1, 1, context_ + 1)};

@@ -3,6 +3,7 @@
 #include <mada/error.h>
 
 #include "seeded_generator.h"
+#include "shard_rows.h"
 
 #include <zlib.h>
 
@@ -98,8 +99,10 @@ FashionMnist::FashionMnist(const std::string& directory, int64_t train_limit) {
   test_images_ = normalise(test);
 }
 
-Batch FashionMnist::train_batch(int64_t batch_size, uint64_t seed) const {
-  const auto index = torch::randint(train_size(), {batch_size}, detail::seeded_generator(seed), torch::kLong);
+Batch FashionMnist::train_batch(int64_t batch_size, uint64_t seed, BatchShard shard) const {
+  const auto drawn = torch::randint(train_size(), {detail::shard_rows(batch_size, shard)},
+                                    detail::seeded_generator(seed), torch::kLong);
+  const auto index = drawn.narrow(0, shard.index * batch_size, batch_size);
   return {train_images_.index_select(0, index), train_labels_.index_select(0, index)};
 }
 

@@ -5,6 +5,10 @@
 
 #include "optimizer_state_io.h"
 
+#include "../distributed/communicator.h"
+#include "../distributed/gradient_buckets.h"
+#include "../distributed/sharded_mada.h"
+#include "../distributed/state_shard.h"
 #include "../io/checkpoint_file.h"
 
 #include <torch/nn/functional/loss.h>
@@ -13,6 +17,8 @@
 #include <torch/optim/sgd.h>
 
 #include <cmath>
+#include <exception>
+#include <functional>
 #include <limits>
 
 namespace mada {
@@ -54,6 +60,7 @@ void TrainerOptions::validate() const {
   require(warmup_steps >= 0 && warmup_steps < total_steps, "warmup_steps must lie in [0, total_steps)");
   require(batch_size >= 1, "batch_size must be >= 1");
   require(grad_accumulation >= 1, "grad_accumulation must be >= 1");
+  distributed.validate();
 }
 
 namespace {
@@ -85,12 +92,58 @@ Trainer::Trainer(std::shared_ptr<Model> model, std::shared_ptr<const Dataset> da
   if (const auto* gpt = dynamic_cast<const Gpt*>(model_.get())) check_fits(*gpt, *dataset_);
   schedule_ = CosineSchedule{options_.optimizer.lr, options_.optimizer.lr * options_.min_lr_ratio,
                              options_.warmup_steps, options_.total_steps};
+  const bool sharded = options_.distributed.enabled() && options_.distributed.shard_state;
+  if (sharded && !is_mada_family(options_.optimizer.kind))
+    fail(ErrorKind::Unsupported, "the sharded optimizer state (shard_state) is for the MADA family; " +
+                                     name_of(options_.optimizer.kind) + " keeps its whole state on every rank");
+  if (options_.distributed.enabled()) {
+    ranks_ = std::make_unique<detail::Communicator>(options_.distributed);
+    // Every rank starts from rank 0's model, whatever seed made the others'.
+    torch::NoGradGuard no_grad;
+    auto tensors = model_tensors(*model_);
+    ranks_->broadcast(tensors);
+    buckets_ = std::make_unique<detail::GradientBuckets>(model_->parameters());
+    if (sharded) shard_ = std::make_unique<detail::StateShard>(model_->parameters(), *ranks_);
+  }
+  optimizer_ = own_optimizer();
+}
+
+std::unique_ptr<torch::optim::Optimizer> Trainer::whole_optimizer() const {
   std::vector<torch::Tensor> decayed, plain;
   for (auto& p : model_->parameters()) (p.dim() >= 2 ? decayed : plain).push_back(p);
-  optimizer_ = make_optimizer(options_.optimizer, decayed, plain);
+  return make_optimizer(options_.optimizer, decayed, plain);
+}
+
+std::unique_ptr<torch::optim::Optimizer> Trainer::own_optimizer() const {
+  if (!shard_) return whole_optimizer();
+  std::vector<torch::Tensor> decayed, plain;
+  for (size_t i = 0; i < shard_->slices().size(); ++i) (shard_->decayed(i) ? decayed : plain).push_back(shard_->slices()[i]);
+  auto optimizer = make_optimizer(options_.optimizer, decayed, plain);
+  detail::ShardedMada::sum_across_ranks(dynamic_cast<Mada&>(*optimizer), *ranks_);
+  return optimizer;
 }
 
 Trainer::~Trainer() = default;
+
+int64_t Trainer::rank() const { return ranks_ ? ranks_->rank() : 0; }
+int64_t Trainer::world_size() const { return ranks_ ? ranks_->size() : 1; }
+
+namespace {
+
+// Ends a call every rank makes: each returns only when all succeeded. A rank that failed
+// rethrows its own error; the others learn that one failed.
+void settle(detail::Communicator* ranks, std::exception_ptr own, const std::string& what) {
+  if (ranks != nullptr) {
+    auto failed = torch::tensor({own ? 1.0 : 0.0}, torch::kDouble);
+    std::vector<torch::Tensor> flag{failed};
+    ranks->all_reduce(flag, detail::Communicator::Reduce::Max);
+    if (!own && failed.item<double>() > 0)
+      fail(ErrorKind::Distributed, "data-parallel rank " + std::to_string(ranks->rank()) + ": another rank failed to " + what);
+  }
+  if (own) std::rethrow_exception(own);
+}
+
+}  // namespace
 
 torch::Tensor Trainer::loss_of(const Batch& batch, torch::Tensor* correct) {
   const auto logits = model_->forward(batch.inputs);
@@ -107,16 +160,25 @@ StepMetrics Trainer::step() {
   m.lr = schedule_.at(t);
   for (auto& group : optimizer_->param_groups()) group.options().set_lr(m.lr);
   optimizer_->zero_grad();
+  if (shard_) model_->zero_grad();  // the optimizer's own parameters are views of the model's
   model_->train();
   const int64_t micro_batches = options_.grad_accumulation;
+  const BatchShard shard{rank(), world_size()};
   for (int64_t micro = 0; micro < micro_batches; ++micro) {
-    const Batch batch = dataset_->train_batch(options_.batch_size, batch_seed(options_.seed, t, micro));
+    const Batch batch = dataset_->train_batch(options_.batch_size, batch_seed(options_.seed, t, micro), shard);
     const auto loss = loss_of(batch, nullptr) / static_cast<double>(micro_batches);
     loss.backward();
     m.loss += loss.item<double>();
   }
+  if (ranks_) {
+    auto loss_sum = torch::tensor({m.loss}, torch::kDouble);
+    buckets_->average(*ranks_, {loss_sum});
+    m.loss = loss_sum.item<double>() / static_cast<double>(world_size());
+    if (shard_) shard_->bind_gradients();
+  }
   if (auto* mada = dynamic_cast<Mada*>(optimizer_.get())) {
     mada->step();  // MADA measures the raw norm and clips inside its step (spec step 3)
+    if (shard_) shard_->gather_parameters();
     m.grad_norm = mada->grad_norm();
     m.coefficients = mada->coefficients();
     m.hypergradient = mada->hypergradient();
@@ -129,7 +191,39 @@ StepMetrics Trainer::step() {
     optimizer_->step();
   }
   step_ = t;
+  const int64_t every = options_.distributed.check_every;
+  if (ranks_ && (t == 1 || (every > 0 && t % every == 0))) check_agreement(m);
   return m;
+}
+
+// The averaged gradient is the same bytes on every rank, and so are the hypergradient, the
+// coefficients and the update: a difference means the ranks have drifted apart (another
+// model or options on one rank, a broken reduction), and training on would be silently wrong.
+void Trainer::check_agreement(const StepMetrics& m) {
+  std::vector<std::pair<std::string, double>> values;
+  if (m.coefficients) {
+    for (size_t k = 0; k < kCoefficientCount; ++k)
+      values.emplace_back(std::string("coefficient ") + kCoefficientNames[k], (*m.coefficients)[k]);
+  }
+  values.emplace_back("the gradient norm", m.grad_norm);
+  double checksum = 0.0;
+  for (const auto& p : model_->parameters()) checksum += p.sum(torch::kDouble).item<double>();
+  values.emplace_back("the parameter checksum", checksum);
+
+  const int64_t n = static_cast<int64_t>(values.size());
+  auto extremes = torch::empty({2 * n}, torch::kDouble);  // max of v, max of -v (= -min)
+  auto* e = extremes.data_ptr<double>();
+  for (int64_t i = 0; i < n; ++i) e[i] = values[i].second, e[n + i] = -values[i].second;
+  std::vector<torch::Tensor> all{extremes};
+  ranks_->all_reduce(all, detail::Communicator::Reduce::Max);
+  for (int64_t i = 0; i < n; ++i) {
+    if (e[i] != -e[n + i])
+      fail(ErrorKind::Distributed, "at step " + std::to_string(m.step) + " the data-parallel ranks disagree on " +
+                                       values[i].first + ": from " + std::to_string(-e[n + i]) + " to " +
+                                       std::to_string(e[i]) + " (rank " + std::to_string(rank()) + " has " +
+                                       std::to_string(values[i].second) +
+                                       "); do all ranks run the same model, data and options?");
+  }
 }
 
 EvalMetrics Trainer::evaluate(int64_t max_batches) {
@@ -140,7 +234,7 @@ EvalMetrics Trainer::evaluate(int64_t max_batches) {
   if (max_batches > 0) batches = std::min(batches, max_batches);
   double loss_sum = 0.0;
   int64_t correct = 0, predictions = 0, examples = 0;
-  for (int64_t i = 0; i < batches; ++i) {
+  for (int64_t i = rank(); i < batches; i += world_size()) {  // data parallel: every world_size-th
     const Batch b = dataset_->eval_batch(i, batch);
     torch::Tensor right;
     const double loss = loss_of(b, &right).item<double>();
@@ -149,6 +243,17 @@ EvalMetrics Trainer::evaluate(int64_t max_batches) {
     correct += right.item<int64_t>();
     predictions += n;
     examples += b.targets.size(0);
+  }
+  if (ranks_) {
+    auto sums = torch::tensor({loss_sum, static_cast<double>(correct), static_cast<double>(predictions),
+                               static_cast<double>(examples)}, torch::kDouble);
+    std::vector<torch::Tensor> all{sums};
+    ranks_->all_reduce(all, detail::Communicator::Reduce::Sum);
+    const auto* s = sums.data_ptr<double>();
+    loss_sum = s[0];
+    correct = static_cast<int64_t>(s[1]);
+    predictions = static_cast<int64_t>(s[2]);
+    examples = static_cast<int64_t>(s[3]);
   }
   EvalMetrics e;
   e.examples = examples;
@@ -162,6 +267,25 @@ EvalMetrics Trainer::evaluate(int64_t max_batches) {
 // One checkpoint file in libmada's format: the trainer's scalars at the top level, the model's
 // tensors under "model.", the optimizer's state under "optimizer.".
 void Trainer::save(const std::string& path) const {
+  // Sharded, the ranks first put the whole optimizer state together: a checkpoint is the same
+  // whatever the world size, and any world size resumes from it.
+  std::unique_ptr<torch::optim::Optimizer> whole;
+  if (shard_) {
+    whole = whole_optimizer();
+    shard_->gather_state(dynamic_cast<const Mada&>(*optimizer_), dynamic_cast<Mada&>(*whole));
+  }
+  std::exception_ptr error;
+  if (rank() == 0) {
+    try {
+      write(path, whole ? *whole : *optimizer_);
+    } catch (...) {
+      error = std::current_exception();
+    }
+  }
+  settle(ranks_.get(), error, "write the checkpoint '" + path + "'");
+}
+
+void Trainer::write(const std::string& path, const torch::optim::Optimizer& state) const {
   kernels::RecordWriter records;
   detail::RecordTensorWriter top(records), model(records, "model."), optimizer(records, "optimizer.");
   top.write("trainer_format", torch::tensor({kFormatVersion}, torch::kLong));
@@ -170,11 +294,23 @@ void Trainer::save(const std::string& path) const {
   const auto tensors = model_tensors(*model_);
   top.write("model_tensor_count", torch::tensor({static_cast<int64_t>(tensors.size())}, torch::kLong));
   for (size_t i = 0; i < tensors.size(); ++i) model.write(std::to_string(i), tensors[i]);
-  detail::save_optimizer_state(*optimizer_, options_.optimizer.kind, optimizer);
+  detail::save_optimizer_state(state, options_.optimizer.kind, optimizer);
   detail::write_checkpoint(records, path);
 }
 
 void Trainer::load(const std::string& path) {
+  std::function<void()> commit;
+  std::exception_ptr error;
+  try {
+    commit = read(path);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  settle(ranks_.get(), error, "load the checkpoint '" + path + "'");
+  commit();
+}
+
+std::function<void()> Trainer::read(const std::string& path) {
   const auto checkpoint = detail::CheckpointReader::open(path);  // its errors name the path
   const std::string what = "'" + path + "'";
   try {
@@ -198,16 +334,24 @@ void Trainer::load(const std::string& path) {
         fail(ErrorKind::Checkpoint, "model tensor " + std::to_string(i) + " holds a value that is not finite");
       values.push_back(t);
     }
-    // The optimizer state goes into a fresh optimizer first: a bad checkpoint leaves ours intact.
-    std::vector<torch::Tensor> decayed, plain;
-    for (auto& p : model_->parameters()) (p.dim() >= 2 ? decayed : plain).push_back(p);
-    auto fresh = make_optimizer(options_.optimizer, decayed, plain);
-    detail::load_optimizer_state(*fresh, options_.optimizer.kind, optimizer);
+    // The optimizer state goes into a fresh optimizer first: a bad checkpoint leaves ours
+    // intact. Sharded, this rank's part of it then goes into a fresh sharded optimizer.
+    auto whole = whole_optimizer();
+    detail::load_optimizer_state(*whole, options_.optimizer.kind, optimizer);
+    // Shared only because std::function must be copyable.
+    auto fresh = std::make_shared<std::unique_ptr<torch::optim::Optimizer>>(std::move(whole));
+    if (shard_) {
+      auto own = own_optimizer();
+      shard_->scatter_state(dynamic_cast<const Mada&>(**fresh), dynamic_cast<Mada&>(*own));
+      *fresh = std::move(own);
+    }
 
-    torch::NoGradGuard no_grad;
-    for (size_t i = 0; i < tensors.size(); ++i) tensors[i].copy_(values[i]);
-    optimizer_ = std::move(fresh);
-    step_ = step;
+    return [this, tensors, values, fresh, step]() mutable {
+      torch::NoGradGuard no_grad;
+      for (size_t i = 0; i < tensors.size(); ++i) tensors[i].copy_(values[i]);
+      optimizer_ = std::move(*fresh);
+      step_ = step;
+    };
   } catch (const Error& e) {
     fail(e.kind(), what + ": " + e.what());
   }

@@ -132,25 +132,8 @@ internal sealed class SweepCommand : Command
     /// This command line for the child that trains run <paramref name="index"/>: the same sweep with
     /// --cell, the folder made explicit (its default name holds the time), and no --jobs.
     /// </summary>
-    private static List<string> ChildArguments(ParseResult parse, string directory, int index)
-    {
-        var tokens = parse.Tokens.Select(token => token.Value).ToList();
-        var kept = new List<string>();
-        for (int i = 0; i < tokens.Count; i++)
-        {
-            if (tokens[i] is "--jobs" or "--out")
-            {
-                i++;  // and its value
-                continue;
-            }
-            if (tokens[i].StartsWith("--jobs=", StringComparison.Ordinal) || tokens[i].StartsWith("--out=", StringComparison.Ordinal))
-            {
-                continue;
-            }
-            kept.Add(tokens[i]);
-        }
-        return [.. kept, "--out", directory, "--cell", index.ToString(System.Globalization.CultureInfo.InvariantCulture)];
-    }
+    private static List<string> ChildArguments(ParseResult parse, string directory, int index) =>
+        [.. MadaProcess.ArgumentsWithout(parse, "--jobs", "--out"), "--out", directory, "--cell", index.ToString(System.Globalization.CultureInfo.InvariantCulture)];
 
     /// <summary>The two coefficients given, in <see cref="Coefficient"/> order.</summary>
     /// <exception cref="CliException">Fewer or more than two are given.</exception>

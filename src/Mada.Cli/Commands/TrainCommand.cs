@@ -10,6 +10,8 @@ internal sealed class TrainCommand : Command
 {
     private readonly TrainingOptions training = new();
 
+    private readonly DataParallelOptions dataParallel = new();
+
     private readonly Option<string> optimizer = Choices.Optimizer.CreateOption("--optimizer", "The optimizer", OptimizerKind.Mada);
 
     private readonly Option<string?> output = new("--out")
@@ -31,6 +33,7 @@ internal sealed class TrainCommand : Command
         Options.Add(optimizer);
         Options.Add(output);
         Options.Add(resume);
+        dataParallel.AddTo(this);
         CommandAction.Set(this, terminal, (parse, cancellation) => Run(parse, terminal, cancellation), training.InFlagTerms);
     }
 
@@ -42,16 +45,31 @@ internal sealed class TrainCommand : Command
             ?? (resumeFrom is not null
                 ? Path.GetDirectoryName(Path.GetFullPath(resumeFrom))!
                 : RunFolder.NewDefault(training.ModelOf(parse), Choices.Optimizer.NameOf(kind)));
+        int procs = dataParallel.ProcessesToStart(parse);
+        if (procs > 1)
+        {
+            // Refused settings are refused here, before any rank starts.
+            training.Bind(parse, kind, directory, resumeFrom);
+            return DataParallelLaunch.Run(
+                MadaProcess.ArgumentsWithout(parse, "--procs", "--out"), procs, directory, terminal.Console, cancellation);
+        }
         var settings = training.Bind(parse, kind, directory, resumeFrom);
+        settings = settings with { Trainer = settings.Trainer with { Distributed = dataParallel.Bind(parse, settings.Trainer.Distributed) } };
         if (resumeFrom is not null)
         {
             RefuseChangedSettings(resumeFrom, settings);
         }
 
         using var dataset = TrainingData.Open(settings);
+        var console = terminal.Console;
+        if (settings.Trainer.Distributed.Rank > 0)
+        {
+            long steps = TrainingRun.Follow(settings, dataset, cancellation);
+            console.WriteLine($"rank {settings.Trainer.Distributed.Rank}: {steps} steps done; rank 0 wrote the metrics and the checkpoint");
+            return ExitCodes.Success;
+        }
         var outcome = TrainingRun.Execute(settings, dataset, terminal.Console, cancellation);
 
-        var console = terminal.Console;
         console.MarkupLine(Summary(RunSummary.Of(outcome.Record), outcome.Interrupted));
         console.WriteLine($"metrics:    {Path.Combine(outcome.Directory, MetricsLog.CsvName)}, {Path.Combine(outcome.Directory, RunRecord.FileName)}");
         console.WriteLine($"checkpoint: {outcome.Checkpoint}");

@@ -9,8 +9,11 @@ namespace Mada.Cli.Training;
 /// </summary>
 internal static class MadaProcess
 {
-    /// <summary>How to start this program with <paramref name="arguments"/>, its output captured, using <paramref name="threads"/> threads.</summary>
-    public static ProcessStartInfo With(IEnumerable<string> arguments, int threads)
+    /// <summary>
+    /// How to start this program with <paramref name="arguments"/>, using <paramref name="threads"/>
+    /// threads, its output captured (for a log) or, without <paramref name="captureOutput"/>, on this console.
+    /// </summary>
+    public static ProcessStartInfo With(IEnumerable<string> arguments, int threads, bool captureOutput = true)
     {
         // The host that runs us when it is dotnet itself (tests, `dotnet mada.dll`); else the one
         // the SDK names, or the one on PATH (the apphost and the tool shim run the same assembly).
@@ -21,8 +24,8 @@ internal static class MadaProcess
         var info = new ProcessStartInfo(host)
         {
             UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
+            RedirectStandardOutput = captureOutput,
+            RedirectStandardError = captureOutput,
         };
         info.ArgumentList.Add(typeof(MadaProcess).Assembly.Location);
         foreach (string argument in arguments)
@@ -33,5 +36,29 @@ internal static class MadaProcess
         info.Environment["OMP_NUM_THREADS"] = threads.ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["OPENBLAS_NUM_THREADS"] = "1";
         return info;
+    }
+
+    /// <summary>
+    /// The command line <paramref name="parse"/> read, without the options named in
+    /// <paramref name="flags"/> (and their values): what a child gets before the options of its own.
+    /// </summary>
+    public static List<string> ArgumentsWithout(System.CommandLine.ParseResult parse, params string[] flags)
+    {
+        var tokens = parse.Tokens.Select(token => token.Value).ToList();
+        var kept = new List<string>();
+        for (int i = 0; i < tokens.Count; i++)
+        {
+            if (flags.Contains(tokens[i]))
+            {
+                i++;  // and its value
+                continue;
+            }
+            if (flags.Any(flag => tokens[i].StartsWith(flag + "=", StringComparison.Ordinal)))
+            {
+                continue;
+            }
+            kept.Add(tokens[i]);
+        }
+        return kept;
     }
 }

@@ -44,18 +44,18 @@ internal static class SweepJobs
                 while (active.Count < jobs && pending.Count > 0)
                 {
                     int i = pending.Dequeue();
-                    var child = Child.Start(i, startInfo(i), Path.Combine(logs, $"run-{i + 1}.log"));
+                    var child = new Child(i, ChildProcess.Start(startInfo(i), Path.Combine(logs, $"run-{i + 1}.log")));
                     active.Add(child);
-                    console.WriteLine($"[{i + 1}/{runs.Count}] {grid.Describe(runs[i].Point)}: started, output in {child.Log}");
+                    console.WriteLine($"[{i + 1}/{runs.Count}] {grid.Describe(runs[i].Point)}: started, output in {child.Process.Log}");
                 }
-                var ended = active.FirstOrDefault(child => child.Process.HasExited);
+                var ended = active.FirstOrDefault(child => child.Process.Process.HasExited);
                 if (ended is null)
                 {
                     Thread.Sleep(50);
                     continue;
                 }
                 active.Remove(ended);
-                ended.Finish();
+                ended.Process.Finish();
                 var run = runs[ended.Index];
                 cells[ended.Index] = CellAfter(grid, run, ended);
                 trained++;
@@ -73,7 +73,7 @@ internal static class SweepJobs
         {
             foreach (var child in active)
             {
-                child.Stop();
+                child.Process.Stop();
             }
         }
     }
@@ -87,59 +87,9 @@ internal static class SweepJobs
         return Sweep.FinishedIn(grid, run.Point, run.Settings, failure, record)
             ?? new SweepCell(
                 run.Point, grid.FolderOf(run.Point), CellStatus.Failed, null, null, null, null,
-                $"its process exited with code {child.Process.ExitCode} and left no result; see {child.Log}");
+                $"its process exited with code {child.Process.Process.ExitCode} and left no result; see {child.Process.Log}");
     }
 
-    /// <summary>A child process and the log its output goes to.</summary>
-    private sealed class Child
-    {
-        private TextWriter? writer;
-
-        private Child(int index, Process process, string log, TextWriter writer)
-        {
-            Index = index;
-            Process = process;
-            Log = log;
-            this.writer = writer;
-        }
-
-        public int Index { get; }
-
-        public Process Process { get; }
-
-        public string Log { get; }
-
-        public static Child Start(int index, ProcessStartInfo info, string log)
-        {
-            var writer = TextWriter.Synchronized(new StreamWriter(log));
-            var process = new Process { StartInfo = info };
-            process.OutputDataReceived += (_, line) => writer.WriteLine(line.Data);
-            process.ErrorDataReceived += (_, line) => writer.WriteLine(line.Data);
-            process.Start();
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            return new Child(index, process, log, writer);
-        }
-
-        /// <summary>After exit: waits for the last output to reach the log, and closes it.</summary>
-        public void Finish()
-        {
-            Process.WaitForExit();
-            writer?.Dispose();
-            writer = null;
-        }
-
-        public void Stop()
-        {
-            try
-            {
-                Process.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-                // Already gone.
-            }
-            Finish();
-        }
-    }
+    /// <summary>A sweep run's child process, and which run it trains.</summary>
+    private sealed record Child(int Index, ChildProcess Process);
 }

@@ -14,7 +14,7 @@ internal sealed unsafe class TrainerHandle : MadaHandle<TrainerHandle>
     private SafeHandle[] parents = [];
 
     /// <summary>Creates the native trainer; the parents are referenced from before the call until the trainer is destroyed.</summary>
-    public static TrainerHandle Create(ModelHandle model, DatasetHandle dataset, mada_trainer_options options)
+    public static TrainerHandle Create(ModelHandle model, DatasetHandle dataset, mada_trainer_options options, string? store)
     {
         bool modelAdded = false;
         bool datasetAdded = false;
@@ -22,8 +22,14 @@ internal sealed unsafe class TrainerHandle : MadaHandle<TrainerHandle>
         {
             model.DangerousAddRef(ref modelAdded);
             dataset.DangerousAddRef(ref datasetAdded);
-            var trainer = Ensure.Created(
-                NativeMethods.mada_trainer_create(model, dataset, &options, out var created), created);
+            // The store string is read during the call only: pinned UTF-8 for its duration.
+            byte[]? storeText = store is null ? null : System.Text.Encoding.UTF8.GetBytes(store + '\0');
+            TrainerHandle trainer;
+            fixed (byte* storePointer = storeText)
+            {
+                options.distributed.store = storePointer;
+                trainer = Ensure.Created(NativeMethods.mada_trainer_create(model, dataset, &options, out var created), created);
+            }
             trainer.parents = [model, dataset];
             return trainer;
         }

@@ -19,7 +19,7 @@ public sealed class Trainer : IDisposable
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(options);
-        handle = TrainerHandle.Create(model.Handle, dataset.Handle, options.ToNative());
+        handle = TrainerHandle.Create(model.Handle, dataset.Handle, options.ToNative(), options.Distributed.Store);
         try
         {
             // Handles of the trainer's own: Model and Dataset work for as long as the trainer, whatever the caller disposes.

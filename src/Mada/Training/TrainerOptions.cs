@@ -106,7 +106,18 @@ public sealed record TrainerOptions
         init => native.mode = (mada_mode)value;
     }
 
-    internal static TrainerOptions FromNative(in mada_trainer_options native) => new() { native = native };
+    /// <summary>Data-parallel training across processes; by default one process trains alone.</summary>
+    public DistributedOptions Distributed
+    {
+        get => distributed;
+        init => distributed = value ?? throw new ArgumentNullException(nameof(value));
+    }
 
-    internal mada_trainer_options ToNative() => native;
+    private DistributedOptions distributed = DistributedOptions.FromNative(default);
+
+    internal static TrainerOptions FromNative(in mada_trainer_options native) =>
+        new() { native = native, distributed = DistributedOptions.FromNative(native.distributed) };
+
+    /// <summary>The native struct, its distributed store still to be pinned by the caller.</summary>
+    internal mada_trainer_options ToNative() => native with { distributed = distributed.ToNative() };
 }

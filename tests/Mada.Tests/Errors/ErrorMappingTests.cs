@@ -15,6 +15,7 @@ public sealed class ErrorMappingTests
     [InlineData((int)mada_status.MADA_ERROR_IO, typeof(IOException))]
     [InlineData((int)mada_status.MADA_ERROR_UNSUPPORTED, typeof(NotSupportedException))]
     [InlineData((int)mada_status.MADA_ERROR_INTERNAL, typeof(MadaException))]
+    [InlineData((int)mada_status.MADA_ERROR_DISTRIBUTED, typeof(DistributedTrainingException))]
     public void StatusMapsToItsExceptionType(int status, Type expected)
     {
         var exception = Ensure.ToException((mada_status)status, NativeMessage, outOfRangeParameter: null);
@@ -28,6 +29,7 @@ public sealed class ErrorMappingTests
     [InlineData((int)mada_status.MADA_ERROR_NON_FINITE, MadaErrorCode.NonFinite)]
     [InlineData((int)mada_status.MADA_ERROR_CHECKPOINT, MadaErrorCode.Checkpoint)]
     [InlineData((int)mada_status.MADA_ERROR_INTERNAL, MadaErrorCode.Internal)]
+    [InlineData((int)mada_status.MADA_ERROR_DISTRIBUTED, MadaErrorCode.Distributed)]
     public void MadaExceptionsCarryTheCode(int status, MadaErrorCode code)
     {
         var exception = Assert.IsAssignableFrom<MadaException>(Ensure.ToException((mada_status)status, NativeMessage, null));

@@ -18,7 +18,8 @@ class CharCorpus : public Dataset {
   int64_t classes() const override { return static_cast<int64_t>(vocabulary_.size()); }
   int64_t train_size() const override { return train_.numel(); }
   int64_t eval_size() const override;  // non-overlapping windows of the validation text
-  Batch train_batch(int64_t batch_size, uint64_t seed) const override;
+  using Dataset::train_batch;
+  Batch train_batch(int64_t batch_size, uint64_t seed, BatchShard shard) const override;
   Batch eval_batch(int64_t index, int64_t batch_size) const override;
 
   int64_t context() const { return context_; }

@@ -19,7 +19,8 @@ class FashionMnist : public Dataset {
   int64_t classes() const override { return 10; }
   int64_t train_size() const override { return train_images_.size(0); }
   int64_t eval_size() const override { return test_images_.size(0); }
-  Batch train_batch(int64_t batch_size, uint64_t seed) const override;
+  using Dataset::train_batch;
+  Batch train_batch(int64_t batch_size, uint64_t seed, BatchShard shard) const override;
   Batch eval_batch(int64_t index, int64_t batch_size) const override;
 
  private:

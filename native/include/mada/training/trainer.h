@@ -4,13 +4,21 @@
 
 #include <mada/data/dataset.h>
 #include <mada/models/model.h>
+#include <mada/training/distributed.h>
 #include <mada/training/lr_schedule.h>
 #include <mada/training/optimizer_kind.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
 namespace mada {
+
+namespace detail {
+class Communicator;
+class GradientBuckets;
+class StateShard;
+}  // namespace detail
 
 struct TrainerOptions {
   OptimizerSettings optimizer;  // its lr is the peak of the schedule
@@ -20,13 +28,17 @@ struct TrainerOptions {
   int64_t batch_size = 64;
   int64_t grad_accumulation = 1;  // micro-batches per step
   uint64_t seed = 0;              // batches of step s are a function of (seed, s) only
+  // Data parallel: with world_size N each rank trains on its own batch_size rows of a global
+  // batch of N * batch_size (the rows one process with that batch would draw), and the
+  // gradients are averaged before every step, so all ranks take the same step.
+  DistributedOptions distributed;
 
   void validate() const;
 };
 
 struct StepMetrics {
   int64_t step = 0;
-  double loss = 0.0;       // mean over the step's micro-batches
+  double loss = 0.0;       // mean over the step's micro-batches (and ranks)
   double lr = 0.0;
   double grad_norm = 0.0;  // before clipping
   std::optional<Coefficients> coefficients;   // MADA family only
@@ -50,23 +62,40 @@ class Trainer {
   EvalMetrics evaluate(int64_t max_batches = 0);
 
   // Model, optimizer and step count; written atomically. load() checks the checkpoint against
-  // this trainer's model and optimizer before changing anything.
+  // this trainer's model and optimizer before changing anything. Data parallel, every rank
+  // calls both: rank 0 writes the file, every rank reads it, and each returns only when all
+  // have succeeded. A checkpoint holds no world size: any world size resumes from it.
   void save(const std::string& path) const;
   void load(const std::string& path);
 
   int64_t step_count() const { return step_; }
+  int64_t rank() const;
+  int64_t world_size() const;
   const TrainerOptions& options() const { return options_; }
   Model& model() { return *model_; }
   torch::optim::Optimizer& optimizer() { return *optimizer_; }
 
  private:
   torch::Tensor loss_of(const Batch& batch, torch::Tensor* correct);
+  // The ranks' agreement on what must be the same everywhere (data parallel only).
+  void check_agreement(const StepMetrics& m);
+  // This process's part of save() and load(): load's checks all happen in read(), which
+  // returns what changes the trainer once every rank has read the file.
+  void write(const std::string& path, const torch::optim::Optimizer& state) const;
+  // An optimizer over the whole model, and the one this trainer steps with (sharded: over
+  // this rank's slice).
+  std::unique_ptr<torch::optim::Optimizer> whole_optimizer() const;
+  std::unique_ptr<torch::optim::Optimizer> own_optimizer() const;
+  std::function<void()> read(const std::string& path);
 
   std::shared_ptr<Model> model_;
   std::shared_ptr<const Dataset> dataset_;
   TrainerOptions options_;
   CosineSchedule schedule_;
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
+  std::unique_ptr<detail::Communicator> ranks_;      // data parallel only
+  std::unique_ptr<detail::GradientBuckets> buckets_;  // data parallel only
+  std::unique_ptr<detail::StateShard> shard_;         // sharded optimizer state only
   int64_t step_ = 0;
 };
 

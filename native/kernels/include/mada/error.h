@@ -13,6 +13,7 @@ enum class ErrorKind : int {
   Checkpoint = 4,       // corrupt checkpoint, or one of another parameter list or mode
   Io = 5,               // a file could not be read or written
   Unsupported = 6,      // valid, but not in this build (e.g. CUDA tensors without CUDA)
+  Distributed = 8,      // a data-parallel peer stopped, timed out, or disagrees with this rank
 };
 
 class Error : public std::runtime_error {

@@ -61,7 +61,8 @@ typedef enum mada_status {
   MADA_ERROR_CHECKPOINT = 4,       /* corrupt checkpoint, or one of another model or mode */
   MADA_ERROR_IO = 5,               /* a file could not be read or written */
   MADA_ERROR_UNSUPPORTED = 6,      /* valid request this build cannot serve (e.g. CUDA) */
-  MADA_ERROR_INTERNAL = 7          /* a bug: please report the message */
+  MADA_ERROR_INTERNAL = 7,         /* a bug: please report the message */
+  MADA_ERROR_DISTRIBUTED = 8       /* a data-parallel peer stopped, timed out, or disagrees */
 } mada_status;
 
 typedef enum mada_mode {
@@ -128,7 +129,7 @@ typedef struct mada_options {
 } mada_options;
 
 /* Bumped whenever a signature or a struct layout below changes. */
-#define MADA_KERNELS_ABI_VERSION 2
+#define MADA_KERNELS_ABI_VERSION 3
 
 /* The element type of a parameter group's parameters, gradients and state. */
 typedef enum mada_dtype {

@@ -18,6 +18,7 @@ static_assert(static_cast<int>(ErrorKind::BufferTooSmall) == MADA_ERROR_BUFFER_T
 static_assert(static_cast<int>(ErrorKind::Checkpoint) == MADA_ERROR_CHECKPOINT);
 static_assert(static_cast<int>(ErrorKind::Io) == MADA_ERROR_IO);
 static_assert(static_cast<int>(ErrorKind::Unsupported) == MADA_ERROR_UNSUPPORTED);
+static_assert(static_cast<int>(ErrorKind::Distributed) == MADA_ERROR_DISTRIBUTED);
 
 void set_last_error(const std::string& message) noexcept {
   try {

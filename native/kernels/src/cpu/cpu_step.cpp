@@ -49,6 +49,7 @@ CpuStep::Start CpuStep::begin(HyperState& state, const StepOptions& o, const Par
     return Start::NoGradient;
   state.prev_lr.resize(group_lr.size(), 0.0);
   reduction_ = reduce(state.prev_lr, parallel);
+  if (across_ranks) across_ranks(reduction_);
   const std::string problem = out_of_range(o);
   if (problem.empty()) return Start::Update;
   if (o.non_finite() == NonFinitePolicy::Skip) {
@@ -68,6 +69,8 @@ std::string CpuStep::out_of_range(const StepOptions& o) const {
   for (double dot : r.scaled_dot) finite = finite && std::isfinite(dot);
   if (!finite) return "a gradient holds NaN or Inf";
   auto type_of = [](const TensorSlot& s) { return std::string(s.is_double ? "float64" : "float32"); };
+  if (r.worst_ratio > 1.0 && r.worst_slot < 0)
+    return "another rank's slice of the gradient holds an element too large for its second moment";
   if (r.worst_ratio > 1.0) {
     const TensorSlot& s = slots[r.worst_slot];
     return "the gradient of parameter " + std::to_string(r.worst_slot) + " holds an element of magnitude " +

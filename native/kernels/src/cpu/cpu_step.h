@@ -13,6 +13,7 @@
 #include <mada/step_options.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,9 @@ class CpuStep {
   // Filled by the caller before each step; capacity is kept, so steady state allocates nothing.
   std::vector<TensorSlot> slots;
   std::vector<double> group_lr;  // alpha_t of each group, indexed by TensorSlot::group
+  // Set when these slots are one rank's slice of a model sharded across processes (ZeRO 1):
+  // turns this rank's partial sums into the sums over all ranks, before anything uses them.
+  std::function<void(Reduction&)> across_ranks;
 
   enum class Start {
     NoGradient,  // no slot has a gradient: not an update, nothing changed

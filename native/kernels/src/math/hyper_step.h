@@ -19,7 +19,7 @@ struct Reduction {
   // The gradient element largest against its tensor's gradient_limit: max|g| / limit, and where.
   double worst_ratio = 0.0;
   double worst_grad = 0.0;
-  int worst_slot = -1;
+  int worst_slot = -1;  // -1: none, or (summed across ranks) on another rank
 };
 
 // h_k = -sum_groups alpha_{t-1} sum(g D_k).

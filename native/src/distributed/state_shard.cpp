@@ -1,0 +1,144 @@
+#include "state_shard.h"
+
+#include "sharded_mada.h"
+
+#include <mada/error.h>
+
+#include <torch/torch.h>
+
+#include <algorithm>
+
+namespace mada::detail {
+
+namespace {
+
+// The state buffers of one parameter, one row each: m, v, vbar, n, mL, gprev (paper mode), and
+// the six derivative rows. The order of gather_state and scatter_state.
+std::vector<torch::Tensor> rows_of(const MadaParamState& s) {
+  std::vector<torch::Tensor> rows{s.m, s.v, s.vbar, s.n, s.mL};
+  if (s.gprev.defined()) rows.push_back(s.gprev);
+  for (int64_t k = 0; k < s.d.size(0); ++k) rows.push_back(s.d[k]);
+  return rows;
+}
+
+// Gloo moves no bfloat16 (the compact state's derivative rows): the same bytes as int16.
+torch::Tensor as_movable(const torch::Tensor& t) { return t.scalar_type() == torch::kBFloat16 ? t.view(torch::kShort) : t; }
+
+}  // namespace
+
+StateShard::StateShard(std::vector<torch::Tensor> params, Communicator& ranks) : params_(std::move(params)), ranks_(ranks) {
+  int64_t total = 0;
+  for (const auto& p : params_) {
+    if (p.scalar_type() != torch::kFloat)
+      fail(ErrorKind::Unsupported, "the sharded optimizer state takes float32 parameters only");
+    offsets_.push_back(total);
+    total += p.numel();
+  }
+  const int64_t world = ranks_.size();
+  chunk_ = (total + world - 1) / world;
+  const int64_t begin = std::min(total, ranks_.rank() * chunk_), end = std::min(total, begin + chunk_);
+  torch::NoGradGuard no_grad;
+  for (size_t i = 0; i < params_.size(); ++i) {
+    const int64_t lo = std::max(begin, offsets_[i]), hi = std::min(end, offsets_[i] + params_[i].numel());
+    if (lo >= hi) continue;
+    plan_.push_back({i, lo - offsets_[i], hi - lo});
+    slices_.push_back(params_[i].detach().view({-1}).narrow(0, lo - offsets_[i], hi - lo));
+  }
+}
+
+void StateShard::bind_gradients() {
+  for (size_t i = 0; i < plan_.size(); ++i) {
+    const torch::Tensor& g = params_[plan_[i].param].grad();
+    slices_[i].mutable_grad() = g.defined() ? g.view({-1}).narrow(0, plan_[i].start, plan_[i].length) : torch::Tensor();
+  }
+}
+
+torch::Tensor StateShard::gather(const torch::Tensor& mine) {
+  auto all = torch::empty({ranks_.size() * chunk_}, mine.options());
+  std::vector<torch::Tensor> parts;
+  for (int64_t r = 0; r < ranks_.size(); ++r) parts.push_back(all.narrow(0, r * chunk_, chunk_));
+  ranks_.all_gather(mine, parts);
+  return all;
+}
+
+void StateShard::gather_parameters() {
+  torch::NoGradGuard no_grad;
+  auto mine = torch::zeros({chunk_}, torch::kFloat);
+  int64_t at = 0;
+  for (const auto& s : slices_) {
+    mine.narrow(0, at, s.numel()).copy_(s);
+    at += s.numel();
+  }
+  const torch::Tensor all = gather(mine);
+  for (size_t i = 0; i < params_.size(); ++i)
+    params_[i].detach().view({-1}).copy_(all.narrow(0, offsets_[i], params_[i].numel()));
+}
+
+void StateShard::gather_state(const Mada& sharded, Mada& full) {
+  torch::NoGradGuard no_grad;
+  // Which parameters have state: those whose slices have it, on whichever rank holds them.
+  auto has = torch::zeros({static_cast<int64_t>(params_.size())}, torch::kDouble);
+  for (size_t i = 0; i < plan_.size(); ++i) {
+    if (sharded.state_of(slices_[i]) != nullptr) has[plan_[i].param] = 1.0;
+  }
+  std::vector<torch::Tensor> flags{has};
+  ranks_.all_reduce(flags, Communicator::Reduce::Max);
+  ShardedMada::copy_hyper_state(sharded, full);
+  if (has.max().item<double>() == 0.0) return;  // before the first update: no per-element state
+
+  // The state rows as a template: their count and dtypes are the same on every rank (one
+  // mode, one precision). A rank without state of its own makes them from the options.
+  const Mode mode = sharded.options().step().mode();
+  const bool compact = sharded.options().step().compact_state();
+  const int64_t row_count = 5 + (mode == Mode::Paper ? 1 : 0) + static_cast<int64_t>(kCoefficientCount);
+  std::vector<torch::Tensor> gathered;
+  for (int64_t row = 0; row < row_count; ++row) {
+    const bool derivative = row >= row_count - static_cast<int64_t>(kCoefficientCount);
+    const auto dtype = derivative && compact ? torch::kBFloat16 : torch::kFloat;
+    auto mine = torch::zeros({chunk_}, dtype);
+    int64_t at = 0;
+    for (size_t i = 0; i < plan_.size(); ++i) {
+      if (const MadaParamState* s = sharded.state_of(slices_[i])) mine.narrow(0, at, plan_[i].length).copy_(rows_of(*s)[row]);
+      at += plan_[i].length;
+    }
+    gathered.push_back(gather(as_movable(mine)).view(dtype));
+  }
+  for (size_t i = 0; i < params_.size(); ++i) {
+    if (has[i].item<double>() == 0.0) continue;
+    auto state = std::make_unique<MadaParamState>();
+    const int64_t n = params_[i].numel();
+    auto part = [&](int64_t row) { return gathered[row].narrow(0, offsets_[i], n).clone(); };
+    int64_t row = 0;
+    state->m = part(row++);
+    state->v = part(row++);
+    state->vbar = part(row++);
+    state->n = part(row++);
+    state->mL = part(row++);
+    if (mode == Mode::Paper) state->gprev = part(row++);
+    std::vector<torch::Tensor> d;
+    for (size_t k = 0; k < kCoefficientCount; ++k) d.push_back(part(row++));
+    state->d = torch::stack(d);
+    full.state()[state_key(params_[i])] = std::move(state);
+  }
+}
+
+void StateShard::scatter_state(const Mada& full, Mada& sharded) const {
+  torch::NoGradGuard no_grad;
+  ShardedMada::copy_hyper_state(full, sharded);
+  for (size_t i = 0; i < plan_.size(); ++i) {
+    const MadaParamState* s = full.state_of(params_[plan_[i].param]);
+    if (s == nullptr) continue;
+    auto cut = [&](const torch::Tensor& t) { return t.narrow(0, plan_[i].start, plan_[i].length).clone(); };
+    auto state = std::make_unique<MadaParamState>();
+    state->m = cut(s->m);
+    state->v = cut(s->v);
+    state->vbar = cut(s->vbar);
+    state->n = cut(s->n);
+    state->mL = cut(s->mL);
+    if (s->gprev.defined()) state->gprev = cut(s->gprev);
+    state->d = s->d.narrow(1, plan_[i].start, plan_[i].length).clone();
+    sharded.state()[state_key(slices_[i])] = std::move(state);
+  }
+}
+
+}  // namespace mada::detail

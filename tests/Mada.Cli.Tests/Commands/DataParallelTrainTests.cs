@@ -1,0 +1,56 @@
+using System.Globalization;
+using Mada.Cli.Tests.Infrastructure;
+
+namespace Mada.Cli.Tests.Commands;
+
+/// <summary>
+/// <c>mada train --procs N</c>: N local ranks train one run, which rank 0 records as a
+/// one-process run of the same global batch would be recorded; the options that join a run
+/// started elsewhere are checked before anything starts.
+/// </summary>
+public sealed class DataParallelTrainTests
+{
+    [Fact]
+    public async Task TwoLocalRanksTrainTheRunOneProcessWithTheirTwoBatchesTrains()
+    {
+        using var run = new TinyRun();
+
+        var pair = await MadaProgram.RunAsync(run.Train("pair", more: ["--procs", "2"]));
+        string[] twoBatches = run.Train("single");
+        twoBatches[Array.IndexOf(twoBatches, "--batch-size") + 1] = "8";
+        var single = await MadaProgram.RunAsync(twoBatches);
+
+        Assert.True(pair.ExitCode == 0, pair.Output + pair.Error);
+        Assert.True(single.ExitCode == 0, single.Error);
+        Assert.True(File.Exists(Path.Combine(run.PathOf("pair"), "checkpoint.pt")));
+        Assert.Contains("rank 1: 6 steps done", File.ReadAllText(Path.Combine(run.PathOf("pair"), "logs", "rank-1.log")), StringComparison.Ordinal);
+        double[] pairLosses = Losses(run.PathOf("pair")), singleLosses = Losses(run.PathOf("single"));
+        Assert.Equal(6, pairLosses.Length);
+        // The same rows in another reduction order (the native tests give the tolerance's reasons).
+        for (int i = 0; i < pairLosses.Length; i++)
+        {
+            Assert.Equal(singleLosses[i], pairLosses[i], 1e-5 * singleLosses[i]);
+        }
+    }
+
+    [Fact]
+    public async Task ProcsAndTheOptionsThatJoinARunElsewhereAreNotMixed()
+    {
+        using var run = new TinyRun();
+
+        var mixed = await MadaProgram.RunAsync(run.Train("mixed", more: ["--procs", "2", "--rank", "0"]));
+        var storeless = await MadaProgram.RunAsync(run.Train("storeless", more: ["--world-size", "2"]));
+        var outside = await MadaProgram.RunAsync(run.Train("outside", more: ["--world-size", "2", "--rank", "2", "--store", "file:x"]));
+
+        Assert.NotEqual(0, mixed.ExitCode);
+        Assert.Contains("--procs starts the ranks", mixed.Error, StringComparison.Ordinal);
+        Assert.Contains("--world-size 2 needs --store", storeless.Error, StringComparison.Ordinal);
+        Assert.Contains("--rank 2 is not a rank of --world-size 2", outside.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(run.PathOf("storeless")));
+    }
+
+    private static double[] Losses(string folder) =>
+        File.ReadAllLines(Path.Combine(folder, "metrics.csv"))[1..]
+            .Select(line => double.Parse(line.Split(',')[1], CultureInfo.InvariantCulture))
+            .ToArray();
+}
