@@ -219,7 +219,7 @@ internal struct mada_model_options
     public ulong seed; // offset 32: uint64_t
 }
 
-// C layout: 40 bytes, alignment 8.
+// C layout: 48 bytes, alignment 8.
 [StructLayout(LayoutKind.Sequential)]
 internal unsafe struct mada_distributed_options
 {
@@ -228,9 +228,10 @@ internal unsafe struct mada_distributed_options
     public byte* store; // offset 16: const char*
     public double timeout_seconds; // offset 24: double
     public long check_every; // offset 32: int64_t
+    public int shard_state; // offset 40: int32_t
 }
 
-// C layout: 184 bytes, alignment 8.
+// C layout: 192 bytes, alignment 8.
 [StructLayout(LayoutKind.Sequential)]
 internal struct mada_trainer_options
 {

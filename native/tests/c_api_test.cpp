@@ -81,6 +81,52 @@ TEST(CApi, BadOptionsGiveAStatusAndAMessage) {
   EXPECT_NE(last_error().find("options is NULL"), std::string::npos);
 }
 
+// mada_distributed_options: one process by default; a run of several needs a store, and its
+// options are checked before anything is joined or created.
+TEST(CApi, DistributedOptionsDefaultToOneProcessAndAreChecked) {
+  mada_trainer_options o;
+  ASSERT_EQ(mada_trainer_options_default(&o), MADA_OK);
+  EXPECT_EQ(o.distributed.rank, 0);
+  EXPECT_EQ(o.distributed.world_size, 1);
+  EXPECT_EQ(o.distributed.store, nullptr);
+  EXPECT_EQ(o.distributed.shard_state, 0);
+  EXPECT_GT(o.distributed.timeout_seconds, 0.0);
+
+  mada_dataset* data = nullptr;
+  ASSERT_EQ(mada_dataset_create_fashion_mnist("/usr/share/datasets/fashion-mnist", 500, &data), MADA_OK) << last_error();
+  mada_model_options mo{MADA_MODEL_MLP, 16, 0, 0, 1};
+  mada_model* model = nullptr;
+  ASSERT_EQ(mada_model_create(&mo, data, &model), MADA_OK) << last_error();
+  struct Case {
+    int64_t rank, world_size;
+    const char* store;
+    int32_t shard;
+    mada_optimizer_kind optimizer;
+    mada_status status;
+    const char* message;
+  };
+  const Case cases[] = {
+      {0, 2, nullptr, 0, MADA_OPTIMIZER_MADA, MADA_ERROR_INVALID_ARGUMENT, "neither file:PATH nor tcp://HOST:PORT"},
+      {2, 2, "file:/tmp/x", 0, MADA_OPTIMIZER_MADA, MADA_ERROR_INVALID_ARGUMENT, "rank must lie in [0, world_size)"},
+      {0, 2, "tcp://host:99999", 0, MADA_OPTIMIZER_MADA, MADA_ERROR_INVALID_ARGUMENT, "no valid port"},
+      {0, 2, "file:/tmp/x", 1, MADA_OPTIMIZER_SGD, MADA_ERROR_UNSUPPORTED, "MADA family"},
+  };
+  for (const Case& c : cases) {
+    mada_trainer_options bad = o;
+    bad.optimizer = c.optimizer;
+    bad.distributed.rank = c.rank;
+    bad.distributed.world_size = c.world_size;
+    bad.distributed.store = c.store;
+    bad.distributed.shard_state = c.shard;
+    mada_trainer* trainer = nullptr;
+    EXPECT_EQ(mada_trainer_create(model, data, &bad, &trainer), c.status) << c.message;
+    EXPECT_EQ(trainer, nullptr);
+    EXPECT_NE(last_error().find(c.message), std::string::npos) << last_error();
+  }
+  mada_model_destroy(model);
+  mada_dataset_destroy(data);
+}
+
 TEST(CApi, TensorsCopyInAndOutWithShapeQueries) {
   Tensor t({1, 2, 3, 4, 5, 6}, {2, 3});
   size_t ndim = 0;

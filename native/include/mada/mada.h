@@ -67,6 +67,9 @@ typedef struct mada_distributed_options {
   const char* store;
   double timeout_seconds; /* default 300 */
   int64_t check_every;    /* steps between checks that the ranks agree; 0: never; default 100 */
+  /* Nonzero: each rank keeps and updates only its 1/world_size slice of the optimizer state
+   * (ZeRO stage 1); the MADA family only. Checkpoints still hold the whole state. */
+  int32_t shard_state;
 } mada_distributed_options;
 
 typedef struct mada_trainer_options {

@@ -57,7 +57,8 @@ mada::TrainerOptions from_c(const mada_trainer_options& o) {
   t.optimizer.mode = static_cast<mada::Mode>(o.mode);
   if (o.has_q0) t.optimizer.q0 = mada::c_api::from_c(o.q0);
   const mada_distributed_options& d = o.distributed;
-  t.distributed = {d.rank, d.world_size, d.store != nullptr ? d.store : "", d.timeout_seconds, d.check_every};
+  t.distributed = {d.rank, d.world_size, d.store != nullptr ? d.store : "", d.timeout_seconds, d.check_every,
+                   d.shard_state != 0};
   t.validate();
   return t;
 }
@@ -72,7 +73,7 @@ mada_trainer_options to_c(const mada::TrainerOptions& t) {
   o.has_q0 = t.optimizer.q0.has_value();
   o.q0 = mada::c_api::to_c(t.optimizer.q0.value_or(mada::adam_point()));
   const mada::DistributedOptions& d = t.distributed;
-  o.distributed = {d.rank, d.world_size, nullptr, d.timeout_seconds, d.check_every};  // no store by default
+  o.distributed = {d.rank, d.world_size, nullptr, d.timeout_seconds, d.check_every, d.shard_state ? 1 : 0};
   return o;
 }
 

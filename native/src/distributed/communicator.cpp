@@ -3,15 +3,19 @@
 
 #include <mada/error.h>
 
+#ifdef MADA_WITH_GLOO
 #include <torch/csrc/distributed/c10d/FileStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#endif
 
 #include <chrono>
 #include <cstdlib>
 #include <exception>
 
 namespace mada::detail {
+
+#ifdef MADA_WITH_GLOO
 
 struct Communicator::Group {
   c10::intrusive_ptr<c10d::Store> store;
@@ -118,5 +122,21 @@ void Communicator::broadcast(std::vector<torch::Tensor>& tensors) {
 void Communicator::barrier() {
   on_rank(rank_, "meet at a barrier", [&] { group_->gloo->barrier()->wait(); });
 }
+
+#else  // a libtorch without Gloo's headers: every run of several processes is refused
+
+struct Communicator::Group {};
+
+Communicator::Communicator(const DistributedOptions& options) : rank_(options.rank), size_(options.world_size) {
+  options.validate();
+  fail(ErrorKind::Unsupported, "this build of libmada has no data-parallel training (built without Gloo's headers)");
+}
+Communicator::~Communicator() = default;
+void Communicator::all_reduce(std::vector<torch::Tensor>&, Reduce) {}
+void Communicator::all_gather(const torch::Tensor&, std::vector<torch::Tensor>&) {}
+void Communicator::broadcast(std::vector<torch::Tensor>&) {}
+void Communicator::barrier() {}
+
+#endif
 
 }  // namespace mada::detail

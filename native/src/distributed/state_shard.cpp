@@ -53,6 +53,10 @@ void StateShard::bind_gradients() {
   }
 }
 
+void StateShard::release_gradients() {
+  for (auto& s : slices_) s.mutable_grad() = torch::Tensor();
+}
+
 torch::Tensor StateShard::gather(const torch::Tensor& mine) {
   auto all = torch::empty({ranks_.size() * chunk_}, mine.options());
   std::vector<torch::Tensor> parts;

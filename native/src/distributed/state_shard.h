@@ -26,6 +26,8 @@ class StateShard {
 
   // Each slice's gradient becomes its part of its parameter's (averaged) gradient.
   void bind_gradients();
+  // The slices' gradients undefined again (zero_grad cannot detach views in place).
+  void release_gradients();
   // Every rank's updated chunk into every rank's parameters (an all-gather).
   void gather_parameters();
   // Collective: the state of every rank's sharded optimizer, put together into `full`, an

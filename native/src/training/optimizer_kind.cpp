@@ -41,30 +41,30 @@ MadaOptions preset_options(OptimizerKind kind, double lr) {
 
 std::unique_ptr<torch::optim::Optimizer> make_optimizer(const OptimizerSettings& s,
                                                         std::vector<torch::Tensor> decayed,
-                                                        std::vector<torch::Tensor> plain) {
+                                                        std::vector<torch::Tensor> plain, KeepGroups keep) {
   using torch::optim::OptimizerParamGroup;
   std::vector<OptimizerParamGroup> groups;
-  auto add = [&](std::vector<torch::Tensor> params, auto options) {
-    if (!params.empty())
+  auto add = [&](std::vector<torch::Tensor> params, auto options, bool kept) {
+    if (!params.empty() || kept)
       groups.emplace_back(std::move(params), std::make_unique<decltype(options)>(options));
   };
   if (is_mada_family(s.kind)) {
     MadaOptions o = preset_options(s.kind, s.lr).grad_clip(s.grad_clip).mode(s.mode).weight_decay(0.0);
     if (s.q0) o.q0(*s.q0);
-    add(std::move(decayed), MadaOptions(o).weight_decay(s.weight_decay));
-    add(std::move(plain), o);
+    add(std::move(decayed), MadaOptions(o).weight_decay(s.weight_decay), keep.decayed);
+    add(std::move(plain), o, keep.plain);
     return std::make_unique<Mada>(std::move(groups), o);
   }
   if (s.kind == OptimizerKind::AmsGrad) {
     const auto o = torch::optim::AdamWOptions(s.lr).amsgrad(true).weight_decay(0.0);
-    add(std::move(decayed), torch::optim::AdamWOptions(o).weight_decay(s.weight_decay));
-    add(std::move(plain), o);
+    add(std::move(decayed), torch::optim::AdamWOptions(o).weight_decay(s.weight_decay), keep.decayed);
+    add(std::move(plain), o, keep.plain);
     return std::make_unique<torch::optim::AdamW>(std::move(groups), o);
   }
   // SGD's weight decay is coupled (L2), as libtorch defines it.
   const auto o = torch::optim::SGDOptions(s.lr).momentum(0.9);
-  add(std::move(decayed), torch::optim::SGDOptions(o).weight_decay(s.weight_decay));
-  add(std::move(plain), o);
+  add(std::move(decayed), torch::optim::SGDOptions(o).weight_decay(s.weight_decay), keep.decayed);
+  add(std::move(plain), o, keep.plain);
   return std::make_unique<torch::optim::SGD>(std::move(groups), o);
 }
 

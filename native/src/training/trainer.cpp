@@ -118,7 +118,9 @@ std::unique_ptr<torch::optim::Optimizer> Trainer::own_optimizer() const {
   if (!shard_) return whole_optimizer();
   std::vector<torch::Tensor> decayed, plain;
   for (size_t i = 0; i < shard_->slices().size(); ++i) (shard_->decayed(i) ? decayed : plain).push_back(shard_->slices()[i]);
-  auto optimizer = make_optimizer(options_.optimizer, decayed, plain);
+  KeepGroups keep;  // the whole model's groups, with or without a slice of them here
+  for (const auto& p : model_->parameters()) (p.dim() >= 2 ? keep.decayed : keep.plain) = true;
+  auto optimizer = make_optimizer(options_.optimizer, decayed, plain, keep);
   detail::ShardedMada::sum_across_ranks(dynamic_cast<Mada&>(*optimizer), *ranks_);
   return optimizer;
 }
@@ -159,8 +161,9 @@ StepMetrics Trainer::step() {
   m.step = t;
   m.lr = schedule_.at(t);
   for (auto& group : optimizer_->param_groups()) group.options().set_lr(m.lr);
+  if (shard_) shard_->release_gradients();  // views of the model's, which libtorch cannot detach
   optimizer_->zero_grad();
-  if (shard_) model_->zero_grad();  // the optimizer's own parameters are views of the model's
+  if (shard_) model_->zero_grad();
   model_->train();
   const int64_t micro_batches = options_.grad_accumulation;
   const BatchShard shard{rank(), world_size()};
@@ -272,6 +275,8 @@ void Trainer::save(const std::string& path) const {
   std::unique_ptr<torch::optim::Optimizer> whole;
   if (shard_) {
     whole = whole_optimizer();
+    for (size_t g = 0; g < whole->param_groups().size(); ++g)  // the learning rates of the last step
+      whole->param_groups()[g].options().set_lr(optimizer_->param_groups()[g].options().get_lr());
     shard_->gather_state(dynamic_cast<const Mada&>(*optimizer_), dynamic_cast<Mada&>(*whole));
   }
   std::exception_ptr error;

@@ -42,6 +42,7 @@ struct Output {
   std::vector<std::vector<double>> steps;  // step, loss, grad norm, coefficients...
   std::vector<float> params;
   std::string eval;
+  int64_t state_bytes = 0;  // the rank's optimizer state
 };
 
 class DataParallel : public ::testing::Test {
@@ -120,6 +121,7 @@ class DataParallel : public ::testing::Test {
     o.params.resize(bytes.size() / sizeof(float));
     std::memcpy(o.params.data(), bytes.data(), o.params.size() * sizeof(float));
     o.eval = slurp(base + ".eval");
+    std::istringstream(slurp(base + ".state")) >> o.state_bytes;
     return o;
   }
 
@@ -191,7 +193,44 @@ TEST_P(Models, TwoRanksOfBatchBAreOneProcessOfBatch2B) {
   expect_equal_up_to_rounding(output("pair", 0), output("single", 0), GetParam());
 }
 
+// ZeRO stage 1: each rank updates its half of the state. The ranks still agree bit for bit
+// (they sum the same partial sums and gather the same chunks), and the run is the unsharded
+// one up to the order of the hypergradient's sums (over chunks instead of whole tensors).
+TEST_P(Models, ShardedRanksKeepHalfTheStateAndTakeTheUnshardedSteps) {
+  run_ok("sharded", 2, {"--model", GetParam(), "--steps", "8", "--shard", "1"});
+  run_ok("whole", 2, {"--model", GetParam(), "--steps", "8"});
+  const Output r0 = output("sharded", 0), r1 = output("sharded", 1), whole = output("whole", 0);
+  EXPECT_EQ(r0.steps, r1.steps);
+  EXPECT_EQ(0, std::memcmp(r0.params.data(), r1.params.data(), r0.params.size() * sizeof(float)))
+      << "the parameters differ between the ranks";
+  expect_equal_up_to_rounding(r0, whole, std::string(GetParam()) + " sharded against whole");
+  // 48 bytes per parameter in all (paper mode, float32), half of it on each rank: the ranks'
+  // chunks differ by less than one element each.
+  const int64_t per_parameter = 48, parameters = static_cast<int64_t>(whole.params.size());
+  EXPECT_EQ(whole.state_bytes, per_parameter * parameters);
+  EXPECT_EQ(r0.state_bytes + r1.state_bytes, whole.state_bytes);
+  EXPECT_NEAR(static_cast<double>(r0.state_bytes), whole.state_bytes / 2.0, per_parameter);
+}
+
 INSTANTIATE_TEST_SUITE_P(DataParallel, Models, ::testing::Values("mlp", "gpt"));
+
+TEST_F(DataParallel, AShardedCheckpointIsWholeAndResumesUnderAnyWorldSize) {
+  // The sharded ranks put the whole state in their checkpoint: one process takes it up; and
+  // sharded ranks take up one process's checkpoint.
+  run_ok("sharded", 2, {"--steps", "8", "--batch", "16", "--shard", "1", "--save-at", "4", "--save", path("sharded.ckpt")});
+  run_ok("single", 1, {"--steps", "8", "--batch", "32", "--save-at", "4", "--save", path("single.ckpt")});
+  run_ok("single-from-sharded", 1, {"--steps", "8", "--batch", "32", "--load", path("sharded.ckpt")});
+  run_ok("sharded-from-single", 2, {"--steps", "8", "--batch", "16", "--shard", "1", "--load", path("single.ckpt")});
+
+  auto from_step_5 = [](Output o) {
+    o.steps.erase(o.steps.begin(), o.steps.begin() + 4);
+    return o;
+  };
+  expect_equal_up_to_rounding(output("single-from-sharded", 0), from_step_5(output("sharded", 0)),
+                              "one process from the sharded ranks' checkpoint");
+  expect_equal_up_to_rounding(output("sharded-from-single", 1), from_step_5(output("single", 0)),
+                              "sharded ranks from one process's checkpoint");
+}
 
 TEST_F(DataParallel, ACheckpointResumesUnderAnotherWorldSize) {
   // Two ranks write a checkpoint at step 4 and go on to 8; one process takes it up; and back.

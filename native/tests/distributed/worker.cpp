@@ -5,10 +5,12 @@
 //   mada_dp_worker --out FILE [--rank R --world-size N --store S] [--model mlp|gpt]
 //                  [--batch B] [--steps K] [--optimizer mada|adamw] [--lr X] [--save-at K --save PATH]
 //                  [--load PATH] [--die-at K] [--hang-at K] [--timeout SECONDS] [--folder DIR]
+//                  [--shard 1]
 #include <mada/data/char_corpus.h>
 #include <mada/data/fashion_mnist.h>
 #include <mada/models/gpt.h>
 #include <mada/models/mlp.h>
+#include <mada/optimizer.h>
 #include <mada/training/trainer.h>
 
 #include <ATen/Parallel.h>
@@ -55,6 +57,7 @@ int run(std::map<std::string, std::string> args) {
   o.distributed.store = get("store", "");
   o.distributed.timeout_seconds = std::stod(get("timeout", "60"));
   o.distributed.check_every = 1;
+  o.distributed.shard_state = get("shard", "0") == "1";
 
   std::shared_ptr<mada::Model> model;
   std::shared_ptr<const mada::Dataset> data;
@@ -89,6 +92,14 @@ int run(std::map<std::string, std::string> args) {
     const auto t = p.contiguous();
     params.write(static_cast<const char*>(t.data_ptr()), static_cast<std::streamsize>(t.nbytes()));
   }
+  int64_t state_bytes = 0;  // this rank's optimizer state
+  for (const auto& entry : trainer.optimizer().state()) {
+    if (!mada::is_mada_family(o.optimizer.kind)) break;
+    const auto& s = static_cast<const mada::MadaParamState&>(*entry.second);
+    for (const auto* t : {&s.m, &s.v, &s.vbar, &s.n, &s.mL, &s.gprev, &s.d})
+      if (t->defined()) state_bytes += static_cast<int64_t>(t->nbytes());
+  }
+  std::ofstream(out + ".state") << state_bytes << '\n';
   const auto e = trainer.evaluate(8);
   std::ofstream(out + ".eval") << std::hexfloat << e.loss << ' ' << e.accuracy << ' ' << e.examples << '\n';
   return 0;
@@ -109,5 +120,8 @@ int main(int argc, char** argv) {
   } catch (const mada::Error& e) {
     std::cerr << "mada::Error(" << static_cast<int>(e.kind()) << "): " << e.what() << '\n';
     return 3;
+  } catch (const std::exception& e) {
+    std::cerr << "exception: " << e.what() << '\n';
+    return 4;
   }
 }

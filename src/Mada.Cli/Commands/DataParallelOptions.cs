@@ -27,9 +27,14 @@ internal sealed class DataParallelOptions
     public Option<double?> Timeout { get; } = NumberOptions.OptionalReal(
         "--timeout", "Seconds a rank waits for the others before the run fails [default: the library's]", "seconds");
 
+    public Option<bool> ShardState { get; } = new("--shard-state")
+    {
+        Description = "Each rank keeps only its 1/N slice of the optimizer state (ZeRO stage 1; the MADA family)",
+    };
+
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Procs, Rank, WorldSize, Store, Timeout })
+        foreach (var option in new Option[] { Procs, Rank, WorldSize, Store, Timeout, ShardState })
         {
             command.Options.Add(option);
         }
@@ -68,6 +73,7 @@ internal sealed class DataParallelOptions
             WorldSize = world,
             Store = store,
             TimeoutSeconds = parse.GetValue(Timeout) ?? defaults.TimeoutSeconds,
+            ShardState = parse.GetValue(ShardState),
         };
     }
 }

@@ -28,6 +28,12 @@ internal sealed record RunInfo
 
     public long GradAccumulation { get; init; }
 
+    /// <summary>Data-parallel ranks, each with <see cref="BatchSize"/> rows per batch (a resumed run may have another count).</summary>
+    public long Ranks { get; init; } = 1;
+
+    /// <summary>Whether each rank kept only its slice of the optimizer state.</summary>
+    public bool ShardState { get; init; }
+
     public double Lr { get; init; }
 
     public double MinLrRatio { get; init; }
@@ -68,6 +74,8 @@ internal sealed record RunInfo
             Steps = trainer.TotalSteps,
             BatchSize = trainer.BatchSize,
             GradAccumulation = trainer.GradAccumulation,
+            Ranks = trainer.Distributed.WorldSize,
+            ShardState = trainer.Distributed.ShardState,
             Lr = trainer.Lr,
             MinLrRatio = trainer.MinLrRatio,
             WarmupSteps = trainer.WarmupSteps,

@@ -53,6 +53,17 @@ public sealed record DistributedOptions
         init => native.check_every = value;
     }
 
+    /// <summary>
+    /// Each rank keeps and updates only its 1/<see cref="WorldSize"/> slice of the optimizer state
+    /// (ZeRO stage 1): 48/WorldSize bytes per parameter instead of 48. The MADA family only;
+    /// checkpoints still hold the whole state, and any world size resumes from them.
+    /// </summary>
+    public bool ShardState
+    {
+        get => native.shard_state != 0;
+        init => native.shard_state = value ? 1 : 0;
+    }
+
     internal static DistributedOptions FromNative(in mada_distributed_options native) =>
         new() { native = native with { store = null } };
 

@@ -24,12 +24,33 @@ public sealed class DataParallelTrainTests
         Assert.True(single.ExitCode == 0, single.Error);
         Assert.True(File.Exists(Path.Combine(run.PathOf("pair"), "checkpoint.pt")));
         Assert.Contains("rank 1: 6 steps done", File.ReadAllText(Path.Combine(run.PathOf("pair"), "logs", "rank-1.log")), StringComparison.Ordinal);
+        using (var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(run.PathOf("pair"), "metrics.json"))))
+        {
+            Assert.Equal(2, json.RootElement.GetProperty("run").GetProperty("ranks").GetInt32());
+        }
         double[] pairLosses = Losses(run.PathOf("pair")), singleLosses = Losses(run.PathOf("single"));
         Assert.Equal(6, pairLosses.Length);
         // The same rows in another reduction order (the native tests give the tolerance's reasons).
         for (int i = 0; i < pairLosses.Length; i++)
         {
             Assert.Equal(singleLosses[i], pairLosses[i], 1e-5 * singleLosses[i]);
+        }
+    }
+
+    [Fact]
+    public async Task ShardedLocalRanksTrainTheSameRun()
+    {
+        using var run = new TinyRun();
+
+        var sharded = await MadaProgram.RunAsync(run.Train("sharded", more: ["--procs", "2", "--shard-state"]));
+        var whole = await MadaProgram.RunAsync(run.Train("whole", more: ["--procs", "2"]));
+
+        Assert.True(sharded.ExitCode == 0, sharded.Output + sharded.Error);
+        Assert.True(whole.ExitCode == 0, whole.Output + whole.Error);
+        double[] shardedLosses = Losses(run.PathOf("sharded")), wholeLosses = Losses(run.PathOf("whole"));
+        for (int i = 0; i < wholeLosses.Length; i++)
+        {
+            Assert.Equal(wholeLosses[i], shardedLosses[i], 1e-5 * wholeLosses[i]);
         }
     }
 

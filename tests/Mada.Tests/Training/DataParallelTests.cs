@@ -53,6 +53,50 @@ public sealed class DataParallelTests(FashionMnistFixture data) : LeakCheckedTes
         }
     }
 
+    /// <summary>ShardState reaches the library: each rank then keeps half the state and both still take the unsharded steps.</summary>
+    [Fact]
+    public async Task ShardedRanksTakeTheStepsOfUnshardedOnes()
+    {
+        using var directory = new TemporaryDirectory();
+        var options = TrainerOptions.Default with { TotalSteps = 4, WarmupSteps = 1, BatchSize = 16, Seed = 3 };
+
+        async Task<List<StepMetrics>[]> Pair(bool sharded, string store) =>
+            await Task.WhenAll(Enumerable.Range(0, 2).Select(rank => Task.Run(() => Train(
+                options with
+                {
+                    Distributed = options.Distributed with
+                    {
+                        Rank = rank, WorldSize = 2, Store = "file:" + directory.File(store), TimeoutSeconds = 60, CheckEvery = 1, ShardState = sharded,
+                    },
+                },
+                modelSeed: 10)))).WaitAsync(TimeSpan.FromMinutes(2));
+        var sharded = await Pair(true, "sharded");
+        var whole = await Pair(false, "whole");
+
+        Assert.True(TrainerOptions.Default.Distributed.ShardState is false);
+        Assert.Equal(sharded[0], sharded[1]);
+        for (int i = 0; i < whole[0].Count; i++)
+        {
+            Assert.Equal(whole[0][i].Loss, sharded[0][i].Loss, 1e-6 * whole[0][i].Loss);
+            Assert.Equal(whole[0][i].Coefficients!.Value.Beta2, sharded[0][i].Coefficients!.Value.Beta2, 1e-8);
+        }
+    }
+
+    [Fact]
+    public void AShardedStateOutsideTheMadaFamilyIsRefused()
+    {
+        using var directory = new TemporaryDirectory();
+        var options = TrainerOptions.Default with
+        {
+            Optimizer = OptimizerKind.Sgd,
+            Distributed = TrainerOptions.Default.Distributed with { WorldSize = 2, Store = "file:" + directory.File("s"), ShardState = true },
+        };
+        using var model = Model.Create(ModelKind.Mlp, data.Dataset, width: 16);
+
+        var error = Assert.Throws<NotSupportedException>(() => new Trainer(model, data.Dataset, options));
+        Assert.Contains("MADA family", error.Message, StringComparison.Ordinal);
+    }
+
     private List<StepMetrics> Train(TrainerOptions options, ulong modelSeed)
     {
         using var model = Model.Create(ModelKind.Mlp, data.Dataset, width: 32, seed: modelSeed);

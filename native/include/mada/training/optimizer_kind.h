@@ -44,9 +44,17 @@ struct OptimizerSettings {
   Mode mode = Mode::Paper;
 };
 
-// Two parameter groups: `decayed` (weight decay) and `plain` (none).
+// Which groups make_optimizer makes even without parameters: one rank's slice of a sharded
+// model keeps the whole model's groups, so group indices mean the same on every rank.
+struct KeepGroups {
+  bool decayed = false;
+  bool plain = false;
+};
+
+// Two parameter groups, `decayed` (weight decay) and `plain` (none); an empty one is left out
+// unless kept.
 std::unique_ptr<torch::optim::Optimizer> make_optimizer(const OptimizerSettings& settings,
                                                         std::vector<torch::Tensor> decayed,
-                                                        std::vector<torch::Tensor> plain);
+                                                        std::vector<torch::Tensor> plain, KeepGroups keep = {});
 
 }  // namespace mada
