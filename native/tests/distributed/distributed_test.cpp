@@ -6,7 +6,10 @@
 //  - A rank that dies, hangs or disagrees stops the others with a clear error, never a hang.
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -63,7 +66,7 @@ class DataParallel : public ::testing::Test {
   std::vector<Exit> run(const std::string& name, int world, const Args& common,
                         const std::map<int, Args>& own = {}, double deadline_s = 240, bool until_rank_0 = false) {
     static int stores = 0;
-    const std::string store = "file:" + path(name + "-store-" + std::to_string(++stores));
+    const std::string store = store_.empty() ? "file:" + path(name + "-store-" + std::to_string(++stores)) : store_;
     std::vector<pid_t> pids;
     const auto start = Clock::now();
     for (int r = 0; r < world; ++r) {
@@ -146,7 +149,24 @@ class DataParallel : public ::testing::Test {
   }
 
   fs::path dir_;
+
+ protected:
+  std::string store_;  // where the ranks meet; empty: a fresh file store per run
 };
+
+// A TCP port nobody listens on now (the kernel's pick for port 0).
+int free_port() {
+  const int s = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof a;
+  if (s < 0 || bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+      getsockname(s, reinterpret_cast<sockaddr*>(&a), &size) != 0)
+    throw std::runtime_error("no free port");
+  close(s);
+  return ntohs(a.sin_port);
+}
 
 // Two runs that differ only in float reduction order: the 2-rank gradient is (mean over rows
 // 1..B + mean over rows B+1..2B) / 2, the 1-process one the mean over all 2B rows, the same sum
@@ -230,6 +250,16 @@ TEST_F(DataParallel, AShardedCheckpointIsWholeAndResumesUnderAnyWorldSize) {
                               "one process from the sharded ranks' checkpoint");
   expect_equal_up_to_rounding(output("sharded-from-single", 1), from_step_5(output("single", 0)),
                               "sharded ranks from one process's checkpoint");
+}
+
+// The ranks of a run across machines meet at rank 0's TCP store: here both on loopback.
+TEST_F(DataParallel, RanksMeetAtATcpStoreToo) {
+  store_ = "tcp://127.0.0.1:" + std::to_string(free_port());
+  run_ok("tcp", 2, {"--steps", "3"});
+  const Output r0 = output("tcp", 0), r1 = output("tcp", 1);
+  ASSERT_EQ(r0.steps.size(), 3u);
+  EXPECT_EQ(r0.steps, r1.steps);
+  EXPECT_EQ(0, std::memcmp(r0.params.data(), r1.params.data(), r0.params.size() * sizeof(float)));
 }
 
 TEST_F(DataParallel, ACheckpointResumesUnderAnotherWorldSize) {

@@ -29,13 +29,29 @@ internal static class DataParallelLaunch
             }
             string others = procs == 2 ? "rank 1 writes" : $"ranks 1 to {procs - 1} write";
             console.WriteLine($"{procs} ranks started, {threads} thread(s) each; {others} to {logs}");
+            // A rank that fails stops the run: the others get a few seconds to say what they saw
+            // (a peer gone), then stop, instead of waiting out the timeout (one that failed
+            // before it joined leaves the others waiting for it at the store).
+            var deadline = DateTime.MaxValue;
             while (ranks.Any(rank => !rank.Process.HasExited))
             {
                 if (cancellation.IsCancellationRequested)
                 {
                     return ExitCodes.Interrupted;
                 }
+                if (deadline == DateTime.MaxValue && ranks.Any(rank => rank.Process.HasExited && rank.Process.ExitCode != 0))
+                {
+                    deadline = DateTime.UtcNow + FailureGrace;
+                }
+                if (DateTime.UtcNow > deadline)
+                {
+                    break;  // the finally stops the rest
+                }
                 Thread.Sleep(50);
+            }
+            foreach (var rank in ranks.Where(rank => !rank.Process.HasExited))
+            {
+                rank.Stop();
             }
             foreach (var rank in ranks)
             {
@@ -61,6 +77,8 @@ internal static class DataParallelLaunch
             File.Delete(store);
         }
     }
+
+    private static readonly TimeSpan FailureGrace = TimeSpan.FromSeconds(5);
 
     private static string Text(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

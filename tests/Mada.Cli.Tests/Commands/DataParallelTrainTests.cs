@@ -54,6 +54,59 @@ public sealed class DataParallelTrainTests
         }
     }
 
+    /// <summary>
+    /// Rank 1 of a long run is killed from outside: the launcher ends the run within seconds
+    /// (rank 0 sees the closed connection; the launcher stops what is left) and names the rank.
+    /// </summary>
+    [Fact]
+    public async Task AKilledRankEndsTheRunAndIsNamed()
+    {
+        using var run = new TinyRun();
+        string[] arguments = run.Train("killed", steps: 100000, "--timeout", "600");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var running = MadaProgram.RunAsync([.. arguments, "--procs", "2"]);
+        int? victim = null;
+        while (victim is null && clock.Elapsed < TimeSpan.FromSeconds(60) && !running.IsCompleted)
+        {
+            victim = RankProcess(run.PathOf("killed"), rank: 1);
+            await Task.Delay(100);
+        }
+        Assert.NotNull(victim);
+        await Task.Delay(1000);  // let it join and train
+        System.Diagnostics.Process.GetProcessById(victim.Value).Kill();
+        var result = await running.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("rank 1 exited with code", result.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>The process id of the rank of the run writing into <paramref name="folder"/>, from /proc's command lines.</summary>
+    private static int? RankProcess(string folder, int rank)
+    {
+        foreach (string entry in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(entry), out int pid))
+            {
+                continue;
+            }
+            try
+            {
+                string[] words = File.ReadAllText(Path.Combine(entry, "cmdline")).Split('\0');
+                int at = Array.IndexOf(words, "--rank");
+                if (words.Contains(folder) && at >= 0 && words[at + 1] == rank.ToString(CultureInfo.InvariantCulture))
+                {
+                    return pid;
+                }
+            }
+            catch (IOException)
+            {
+                // Gone meanwhile.
+            }
+        }
+        return null;
+    }
+
     [Fact]
     public async Task ProcsAndTheOptionsThatJoinARunElsewhereAreNotMixed()
     {
