@@ -19,7 +19,9 @@
 #include <cmath>
 #include <exception>
 #include <functional>
+#include <iomanip>
 #include <limits>
+#include <sstream>
 
 namespace mada {
 
@@ -98,6 +100,7 @@ Trainer::Trainer(std::shared_ptr<Model> model, std::shared_ptr<const Dataset> da
                                      name_of(options_.optimizer.kind) + " keeps its whole state on every rank");
   if (options_.distributed.enabled()) {
     ranks_ = std::make_unique<detail::Communicator>(options_.distributed);
+    check_same_setup();
     // Every rank starts from rank 0's model, whatever seed made the others'.
     torch::NoGradGuard no_grad;
     auto tensors = model_tensors(*model_);
@@ -131,6 +134,32 @@ int64_t Trainer::rank() const { return ranks_ ? ranks_->rank() : 0; }
 int64_t Trainer::world_size() const { return ranks_ ? ranks_->size() : 1; }
 
 namespace {
+
+using Named = std::vector<std::pair<std::string, double>>;
+
+std::string number(double x) {
+  std::ostringstream s;
+  s << std::setprecision(17) << x;
+  return s.str();
+}
+
+// mada::Error(Distributed) naming the first value the ranks do not all hold, with its range
+// over the ranks (one all-reduce: the max of v and of -v).
+void require_same(detail::Communicator& ranks, const Named& values, const std::string& when) {
+  const int64_t n = static_cast<int64_t>(values.size());
+  auto extremes = torch::empty({2 * n}, torch::kDouble);
+  auto* e = extremes.data_ptr<double>();
+  for (int64_t i = 0; i < n; ++i) e[i] = values[i].second, e[n + i] = -values[i].second;
+  std::vector<torch::Tensor> all{extremes};
+  ranks.all_reduce(all, detail::Communicator::Reduce::Max);
+  for (int64_t i = 0; i < n; ++i) {
+    if (e[i] != -e[n + i])
+      fail(ErrorKind::Distributed, when + " the data-parallel ranks disagree on " + values[i].first + ": from " +
+                                       number(-e[n + i]) + " to " + number(e[i]) + " (rank " +
+                                       std::to_string(ranks.rank()) + " has " + number(values[i].second) +
+                                       "); do all ranks run the same model, data and options?");
+  }
+}
 
 // Ends a call every rank makes: each returns only when all succeeded. A rank that failed
 // rethrows its own error; the others learn that one failed.
@@ -203,7 +232,7 @@ StepMetrics Trainer::step() {
 // coefficients and the update: a difference means the ranks have drifted apart (another
 // model or options on one rank, a broken reduction), and training on would be silently wrong.
 void Trainer::check_agreement(const StepMetrics& m) {
-  std::vector<std::pair<std::string, double>> values;
+  Named values;
   if (m.coefficients) {
     for (size_t k = 0; k < kCoefficientCount; ++k)
       values.emplace_back(std::string("coefficient ") + kCoefficientNames[k], (*m.coefficients)[k]);
@@ -212,21 +241,38 @@ void Trainer::check_agreement(const StepMetrics& m) {
   double checksum = 0.0;
   for (const auto& p : model_->parameters()) checksum += p.sum(torch::kDouble).item<double>();
   values.emplace_back("the parameter checksum", checksum);
+  require_same(*ranks_, values, "at step " + std::to_string(m.step));
+}
 
-  const int64_t n = static_cast<int64_t>(values.size());
-  auto extremes = torch::empty({2 * n}, torch::kDouble);  // max of v, max of -v (= -min)
-  auto* e = extremes.data_ptr<double>();
-  for (int64_t i = 0; i < n; ++i) e[i] = values[i].second, e[n + i] = -values[i].second;
-  std::vector<torch::Tensor> all{extremes};
-  ranks_->all_reduce(all, detail::Communicator::Reduce::Max);
-  for (int64_t i = 0; i < n; ++i) {
-    if (e[i] != -e[n + i])
-      fail(ErrorKind::Distributed, "at step " + std::to_string(m.step) + " the data-parallel ranks disagree on " +
-                                       values[i].first + ": from " + std::to_string(-e[n + i]) + " to " +
-                                       std::to_string(e[i]) + " (rank " + std::to_string(rank()) + " has " +
-                                       std::to_string(values[i].second) +
-                                       "); do all ranks run the same model, data and options?");
-  }
+// What must be the same on every rank before they train together: the options, the model's
+// shapes (rank 0's weights are broadcast into them) and the data's sizes.
+void Trainer::check_same_setup() {
+  const TrainerOptions& o = options_;
+  Named values{{"batch_size", o.batch_size},
+               {"grad_accumulation", o.grad_accumulation},
+               {"total_steps", o.total_steps},
+               {"warmup_steps", o.warmup_steps},
+               {"lr", o.optimizer.lr},
+               {"min_lr_ratio", o.min_lr_ratio},
+               {"weight_decay", o.optimizer.weight_decay},
+               {"grad_clip", o.optimizer.grad_clip},
+               {"the optimizer", static_cast<double>(o.optimizer.kind)},
+               {"the mode", static_cast<double>(o.optimizer.mode)},
+               {"the seed's low half", static_cast<double>(o.seed & 0xFFFFFFFFu)},
+               {"the seed's high half", static_cast<double>(o.seed >> 32)},
+               {"shard_state", o.distributed.shard_state ? 1.0 : 0.0},
+               {"check_every", static_cast<double>(o.distributed.check_every)},
+               {"the training set's size", static_cast<double>(dataset_->train_size())},
+               {"the data's classes", static_cast<double>(dataset_->classes())}};
+  const auto tensors = model_tensors(*model_);
+  values.emplace_back("the model's tensor count", static_cast<double>(tensors.size()));
+  require_same(*ranks_, values, "before training");
+  // Only now the same count on every rank: a collective of another size on one rank would
+  // abort Gloo's worker thread instead of failing.
+  Named sizes;
+  for (size_t i = 0; i < tensors.size(); ++i)
+    sizes.emplace_back("the size of model tensor " + std::to_string(i), static_cast<double>(tensors[i].numel()));
+  require_same(*ranks_, sizes, "before training");
 }
 
 EvalMetrics Trainer::evaluate(int64_t max_batches) {

@@ -299,12 +299,35 @@ TEST_F(DataParallel, AHungRankStopsTheOthersAtTheTimeout) {
   EXPECT_EQ(exits[1].code, -1) << "the hung rank was still waiting, and was killed";
 }
 
-TEST_F(DataParallel, RanksThatDisagreeAreStopped) {
-  // Rank 1 is given another learning rate: after one step its parameters differ.
-  const auto exits = run("disagree", 2, {"--steps", "5"}, {{1, {"--lr", "1e-2"}}});
+TEST_F(DataParallel, RanksGivenOtherOptionsOrModelsAreRefusedBeforeTraining) {
+  const auto batch = run("batch", 2, {"--steps", "5"}, {{1, {"--batch", "16"}}});
+  const auto model = run("model", 2, {"--steps", "5"}, {{1, {"--model", "gpt"}}});
+  const auto shape = run("shape", 2, {"--steps", "5", "--model", "gpt"}, {{1, {"--width", "48"}}});
+  for (int r = 0; r < 2; ++r) {
+    EXPECT_EQ(batch[r].code, 3) << batch[r].error;
+    EXPECT_NE(batch[r].error.find("before training the data-parallel ranks disagree on batch_size: from 16 to 32"),
+              std::string::npos)
+        << batch[r].error;
+    EXPECT_EQ(model[r].code, 3) << model[r].error;
+    EXPECT_NE(model[r].error.find("before training the data-parallel ranks disagree on the training set's size"),
+              std::string::npos)
+        << model[r].error;
+    EXPECT_EQ(shape[r].code, 3) << shape[r].error;
+    EXPECT_NE(shape[r].error.find("before training the data-parallel ranks disagree on the size of model tensor"),
+              std::string::npos)
+        << shape[r].error;
+  }
+}
+
+// Ranks that drift apart while training (here a weight of rank 1's moved before step 3, as a
+// silent fault would) are stopped at the next check, naming what differs.
+TEST_F(DataParallel, RanksThatDriftApartAreStopped) {
+  const auto exits = run("drift", 2, {"--steps", "6"}, {{1, {"--nudge-at", "3"}}});
   for (int r = 0; r < 2; ++r) {
     EXPECT_EQ(exits[r].code, 3) << exits[r].error;
-    EXPECT_NE(exits[r].error.find("disagree on the parameter checksum"), std::string::npos) << exits[r].error;
+    EXPECT_NE(exits[r].error.find("at step 3 the data-parallel ranks disagree on the parameter checksum"),
+              std::string::npos)
+        << exits[r].error;
   }
 }
 

@@ -5,7 +5,7 @@
 //   mada_dp_worker --out FILE [--rank R --world-size N --store S] [--model mlp|gpt]
 //                  [--batch B] [--steps K] [--optimizer mada|adamw] [--lr X] [--save-at K --save PATH]
 //                  [--load PATH] [--die-at K] [--hang-at K] [--timeout SECONDS] [--folder DIR]
-//                  [--shard 1]
+//                  [--shard 1] [--nudge-at K] [--width W]
 #include <mada/data/char_corpus.h>
 #include <mada/data/fashion_mnist.h>
 #include <mada/models/gpt.h>
@@ -41,6 +41,7 @@ int run(std::map<std::string, std::string> args) {
   };
   const std::string out = get("out", "");
   const int64_t die_at = std::stoll(get("die-at", "0")), hang_at = std::stoll(get("hang-at", "0"));
+  const int64_t nudge_at = std::stoll(get("nudge-at", "0"));
   const int64_t save_at = std::stoll(get("save-at", "0")), steps = std::stoll(get("steps", "6"));
 
   mada::TrainerOptions o;
@@ -65,7 +66,7 @@ int run(std::map<std::string, std::string> args) {
   torch::manual_seed(100 + static_cast<uint64_t>(o.distributed.rank));
   if (get("model", "mlp") == "gpt") {
     auto corpus = fox_corpus(get("folder", "."));
-    model = std::make_shared<mada::Gpt>(mada::GptOptions{corpus->classes(), 16, 1, 2, 32});
+    model = std::make_shared<mada::Gpt>(mada::GptOptions{corpus->classes(), 16, 1, 2, std::stoll(get("width", "32"))});
     data = corpus;
   } else {
     model = std::make_shared<mada::Mlp>(mada::MlpOptions{28 * 28, {64, 32}, 10});
@@ -80,6 +81,10 @@ int run(std::map<std::string, std::string> args) {
     const int64_t next = trainer.step_count() + 1;
     if (next == die_at) std::_Exit(9);
     if (next == hang_at) std::this_thread::sleep_for(std::chrono::hours(1));
+    if (next == nudge_at) {  // a silent fault on this rank: one weight moved
+      torch::NoGradGuard no_grad;
+      trainer.model().parameters()[0].view({-1})[0].add_(1e-3);
+    }
     const mada::StepMetrics m = trainer.step();
     log << m.step << ' ' << m.loss << ' ' << m.grad_norm;
     if (m.coefficients) for (size_t k = 0; k < mada::kCoefficientCount; ++k) log << ' ' << (*m.coefficients)[k];

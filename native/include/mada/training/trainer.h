@@ -77,7 +77,9 @@ class Trainer {
 
  private:
   torch::Tensor loss_of(const Batch& batch, torch::Tensor* correct);
-  // The ranks' agreement on what must be the same everywhere (data parallel only).
+  // The ranks' agreement on what must be the same everywhere (data parallel only): before
+  // training, the options, model shapes and data sizes; during it, the step's results.
+  void check_same_setup();
   void check_agreement(const StepMetrics& m);
   // This process's part of save() and load(): load's checks all happen in read(), which
   // returns what changes the trainer once every rank has read the file.
