@@ -107,6 +107,17 @@ void Communicator::all_gather(const torch::Tensor& mine, std::vector<torch::Tens
   });
 }
 
+void Communicator::gather(const torch::Tensor& mine, std::vector<torch::Tensor>& parts) {
+  on_rank(rank_, "gather", [&] {
+    std::vector<std::vector<torch::Tensor>> outputs;  // empty except on the root
+    if (rank_ == 0) outputs.push_back(parts);
+    std::vector<torch::Tensor> inputs{mine};
+    c10d::GatherOptions o;
+    o.rootRank = 0;
+    group_->gloo->gather(outputs, inputs, o)->wait();
+  });
+}
+
 void Communicator::broadcast(std::vector<torch::Tensor>& tensors) {
   on_rank(rank_, "broadcast", [&] {
     std::vector<c10::intrusive_ptr<c10d::Work>> works;
@@ -134,6 +145,7 @@ Communicator::Communicator(const DistributedOptions& options) : rank_(options.ra
 Communicator::~Communicator() = default;
 void Communicator::all_reduce(std::vector<torch::Tensor>&, Reduce) {}
 void Communicator::all_gather(const torch::Tensor&, std::vector<torch::Tensor>&) {}
+void Communicator::gather(const torch::Tensor&, std::vector<torch::Tensor>&) {}
 void Communicator::broadcast(std::vector<torch::Tensor>&) {}
 void Communicator::barrier() {}
 

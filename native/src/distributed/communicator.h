@@ -28,6 +28,8 @@ class Communicator {
   void all_reduce(std::vector<torch::Tensor>& tensors, Reduce op);
   // Every rank's `mine` (the same size on all) into parts[r] of every rank.
   void all_gather(const torch::Tensor& mine, std::vector<torch::Tensor>& parts);
+  // Every rank's `mine` (the same size on all) into parts[r] on rank 0; parts is ignored elsewhere.
+  void gather(const torch::Tensor& mine, std::vector<torch::Tensor>& parts);
   // Rank 0's values into every rank's tensors.
   void broadcast(std::vector<torch::Tensor>& tensors);
   void barrier();

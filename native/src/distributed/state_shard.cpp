@@ -57,11 +57,13 @@ void StateShard::release_gradients() {
   for (auto& s : slices_) s.mutable_grad() = torch::Tensor();
 }
 
-torch::Tensor StateShard::gather(const torch::Tensor& mine) {
-  auto all = torch::empty({ranks_.size() * chunk_}, mine.options());
+torch::Tensor StateShard::gather(const torch::Tensor& mine, bool to_root) {
+  const bool here = !to_root || ranks_.rank() == 0;
+  torch::Tensor all = here ? torch::empty({ranks_.size() * chunk_}, mine.options()) : torch::Tensor();
   std::vector<torch::Tensor> parts;
-  for (int64_t r = 0; r < ranks_.size(); ++r) parts.push_back(all.narrow(0, r * chunk_, chunk_));
-  ranks_.all_gather(mine, parts);
+  for (int64_t r = 0; here && r < ranks_.size(); ++r) parts.push_back(all.narrow(0, r * chunk_, chunk_));
+  if (to_root) ranks_.gather(mine, parts);
+  else ranks_.all_gather(mine, parts);
   return all;
 }
 
@@ -78,7 +80,7 @@ void StateShard::gather_parameters() {
     params_[i].detach().view({-1}).copy_(all.narrow(0, offsets_[i], params_[i].numel()));
 }
 
-void StateShard::gather_state(const Mada& sharded, Mada& full) {
+void StateShard::gather_state(const Mada& sharded, Mada* full) {
   torch::NoGradGuard no_grad;
   // Which parameters have state: those whose slices have it, on whichever rank holds them.
   auto has = torch::zeros({static_cast<int64_t>(params_.size())}, torch::kDouble);
@@ -87,7 +89,7 @@ void StateShard::gather_state(const Mada& sharded, Mada& full) {
   }
   std::vector<torch::Tensor> flags{has};
   ranks_.all_reduce(flags, Communicator::Reduce::Max);
-  ShardedMada::copy_hyper_state(sharded, full);
+  if (full != nullptr) ShardedMada::copy_hyper_state(sharded, *full);
   if (has.max().item<double>() == 0.0) return;  // before the first update: no per-element state
 
   // The state rows as a template: their count and dtypes are the same on every rank (one
@@ -105,8 +107,10 @@ void StateShard::gather_state(const Mada& sharded, Mada& full) {
       if (const MadaParamState* s = sharded.state_of(slices_[i])) mine.narrow(0, at, plan_[i].length).copy_(rows_of(*s)[row]);
       at += plan_[i].length;
     }
-    gathered.push_back(gather(as_movable(mine)).view(dtype));
+    const torch::Tensor all = gather(as_movable(mine), /*to_root=*/true);
+    if (full != nullptr) gathered.push_back(all.view(dtype));
   }
+  if (full == nullptr) return;
   for (size_t i = 0; i < params_.size(); ++i) {
     if (has[i].item<double>() == 0.0) continue;
     auto state = std::make_unique<MadaParamState>();
@@ -122,7 +126,7 @@ void StateShard::gather_state(const Mada& sharded, Mada& full) {
     std::vector<torch::Tensor> d;
     for (size_t k = 0; k < kCoefficientCount; ++k) d.push_back(part(row++));
     state->d = torch::stack(d);
-    full.state()[state_key(params_[i])] = std::move(state);
+    full->state()[state_key(params_[i])] = std::move(state);
   }
 }
 

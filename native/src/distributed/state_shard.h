@@ -30,9 +30,10 @@ class StateShard {
   void release_gradients();
   // Every rank's updated chunk into every rank's parameters (an all-gather).
   void gather_parameters();
-  // Collective: the state of every rank's sharded optimizer, put together into `full`, an
-  // optimizer of the same settings over the whole parameters (for a checkpoint).
-  void gather_state(const Mada& sharded, Mada& full);
+  // Collective: the state of every rank's sharded optimizer, put together on rank 0 into
+  // *full, an optimizer of the same settings over the whole parameters (for a checkpoint);
+  // full is null on the other ranks, which hold no more than their own state meanwhile.
+  void gather_state(const Mada& sharded, Mada* full);
   // This rank's part of full's state into `sharded`, fresh over slices() (after a load).
   void scatter_state(const Mada& full, Mada& sharded) const;
 
@@ -43,8 +44,9 @@ class StateShard {
     size_t param;
     int64_t start, length;  // within the parameter
   };
-  // all-gathers this rank's chunk of a flat buffer (chunk_ elements) into world * chunk_.
-  torch::Tensor gather(const torch::Tensor& mine);
+  // This rank's chunk of a flat buffer (chunk_ elements) from every rank, world * chunk_
+  // elements: on every rank, or (to_root) on rank 0 only (undefined elsewhere).
+  torch::Tensor gather(const torch::Tensor& mine, bool to_root = false);
 
   std::vector<torch::Tensor> params_;
   std::vector<int64_t> offsets_;  // each parameter's start in the flat order

@@ -320,10 +320,12 @@ void Trainer::save(const std::string& path) const {
   // whatever the world size, and any world size resumes from it.
   std::unique_ptr<torch::optim::Optimizer> whole;
   if (shard_) {
-    whole = whole_optimizer();
-    for (size_t g = 0; g < whole->param_groups().size(); ++g)  // the learning rates of the last step
-      whole->param_groups()[g].options().set_lr(optimizer_->param_groups()[g].options().get_lr());
-    shard_->gather_state(dynamic_cast<const Mada&>(*optimizer_), dynamic_cast<Mada&>(*whole));
+    if (rank() == 0) {
+      whole = whole_optimizer();
+      for (size_t g = 0; g < whole->param_groups().size(); ++g)  // the learning rates of the last step
+        whole->param_groups()[g].options().set_lr(optimizer_->param_groups()[g].options().get_lr());
+    }
+    shard_->gather_state(dynamic_cast<const Mada&>(*optimizer_), whole ? &dynamic_cast<Mada&>(*whole) : nullptr);
   }
   std::exception_ptr error;
   if (rank() == 0) {
@@ -350,18 +352,24 @@ void Trainer::write(const std::string& path, const torch::optim::Optimizer& stat
 }
 
 void Trainer::load(const std::string& path) {
-  std::function<void()> commit;
+  Loaded loaded;
   std::exception_ptr error;
   try {
-    commit = read(path);
+    loaded = read(path);
   } catch (...) {
     error = std::current_exception();
   }
   settle(ranks_.get(), error, "load the checkpoint '" + path + "'");
-  commit();
+  // Ranks that read different files (one path, several machines) would train on at different
+  // steps, and their checks would then meet other collectives.
+  if (ranks_)
+    require_same(*ranks_, {{"the checkpoint's step", static_cast<double>(loaded.step)},
+                           {"the checkpoint's model checksum", loaded.checksum}},
+                 "after reading '" + path + "'");
+  loaded.commit();
 }
 
-std::function<void()> Trainer::read(const std::string& path) {
+Trainer::Loaded Trainer::read(const std::string& path) {
   const auto checkpoint = detail::CheckpointReader::open(path);  // its errors name the path
   const std::string what = "'" + path + "'";
   try {
@@ -397,12 +405,17 @@ std::function<void()> Trainer::read(const std::string& path) {
       *fresh = std::move(own);
     }
 
-    return [this, tensors, values, fresh, step]() mutable {
+    Loaded loaded;
+    loaded.step = step;
+    for (const auto& v : values)
+      if (v.is_floating_point()) loaded.checksum += v.sum(torch::kDouble).item<double>();
+    loaded.commit = [this, tensors, values, fresh, step]() mutable {
       torch::NoGradGuard no_grad;
       for (size_t i = 0; i < tensors.size(); ++i) tensors[i].copy_(values[i]);
       optimizer_ = std::move(*fresh);
       step_ = step;
     };
+    return loaded;
   } catch (const Error& e) {
     fail(e.kind(), what + ": " + e.what());
   }

@@ -280,6 +280,16 @@ TEST_F(DataParallel, ACheckpointResumesUnderAnotherWorldSize) {
   };
   expect_equal_up_to_rounding(single_from_pair, from_step_5(pair), "one process from two ranks' checkpoint");
   expect_equal_up_to_rounding(pair_from_single, from_step_5(single), "two ranks from one process's checkpoint");
+
+  // Ranks that read different checkpoints (one path on several machines) are refused before
+  // anything changes.
+  const auto mixed = run("mixed", 2, {"--steps", "8", "--batch", "16"},
+                         {{0, {"--load", path("pair.ckpt")}}, {1, {"--load", path("single.ckpt")}}});
+  for (int r = 0; r < 2; ++r) {
+    EXPECT_EQ(mixed[r].code, 3) << mixed[r].error;
+    EXPECT_NE(mixed[r].error.find("the data-parallel ranks disagree on the checkpoint's model checksum"), std::string::npos)
+        << mixed[r].error;
+  }
 }
 
 TEST_F(DataParallel, AKilledRankStopsTheOthers) {

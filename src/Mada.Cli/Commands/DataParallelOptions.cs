@@ -20,7 +20,7 @@ internal sealed class DataParallelOptions
 
     public Option<string?> Store { get; } = new("--store")
     {
-        Description = "Where the ranks meet: file:PATH (a file all ranks can reach) or tcp://HOST:PORT (rank 0 listens)",
+        Description = "Where the ranks meet: tcp://HOST:PORT (rank 0 listens), or file:PATH (one machine; across machines on a shared disk, set GLOO_SOCKET_IFNAME)",
         HelpName = "address",
     };
 

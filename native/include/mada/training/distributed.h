@@ -11,7 +11,9 @@ struct DistributedOptions {
   int64_t rank = 0;
   int64_t world_size = 1;
   // Where the ranks meet: "file:PATH" (a file every rank can reach; it must not exist from an
-  // earlier run) or "tcp://HOST:PORT" (rank 0 listens there, the others connect).
+  // earlier run) or "tcp://HOST:PORT" (rank 0 listens there, the others connect). Gloo binds
+  // to loopback for a file store or a loopback host (one machine), else to this host's
+  // address; GLOO_SOCKET_IFNAME names the interface instead (a file store on a shared disk).
   std::string store;
   // A collective that waits longer than this fails: a rank that died or hangs stops the others
   // with an error instead of a hang.

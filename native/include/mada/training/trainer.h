@@ -81,14 +81,20 @@ class Trainer {
   // training, the options, model shapes and data sizes; during it, the step's results.
   void check_same_setup();
   void check_agreement(const StepMetrics& m);
-  // This process's part of save() and load(): load's checks all happen in read(), which
-  // returns what changes the trainer once every rank has read the file.
-  void write(const std::string& path, const torch::optim::Optimizer& state) const;
   // An optimizer over the whole model, and the one this trainer steps with (sharded: over
   // this rank's slice).
   std::unique_ptr<torch::optim::Optimizer> whole_optimizer() const;
   std::unique_ptr<torch::optim::Optimizer> own_optimizer() const;
-  std::function<void()> read(const std::string& path);
+  // This process's part of save() and load(): load's checks all happen in read(), which
+  // returns what changes the trainer once every rank has read the file, and what the ranks
+  // compare first (each may have read its own copy of the file).
+  struct Loaded {
+    std::function<void()> commit;
+    int64_t step = 0;
+    double checksum = 0.0;  // of the model's floating-point tensors
+  };
+  void write(const std::string& path, const torch::optim::Optimizer& state) const;
+  Loaded read(const std::string& path);
 
   std::shared_ptr<Model> model_;
   std::shared_ptr<const Dataset> dataset_;

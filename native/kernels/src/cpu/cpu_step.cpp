@@ -45,7 +45,9 @@ const CpuLoops& active_loops() {
 }
 
 CpuStep::Start CpuStep::begin(HyperState& state, const StepOptions& o, const Parallel& parallel) {
-  if (std::none_of(slots.begin(), slots.end(), [](const TensorSlot& s) { return s.has_grad(); }))
+  // One rank of a sharded run may hold no slice with a gradient (or none at all) while the
+  // others do: it still joins the sums across ranks, as every rank must.
+  if (!across_ranks && std::none_of(slots.begin(), slots.end(), [](const TensorSlot& s) { return s.has_grad(); }))
     return Start::NoGradient;
   state.prev_lr.resize(group_lr.size(), 0.0);
   reduction_ = reduce(state.prev_lr, parallel);
