@@ -130,9 +130,6 @@ void Communicator::broadcast(std::vector<torch::Tensor>& tensors) {
   });
 }
 
-void Communicator::barrier() {
-  on_rank(rank_, "meet at a barrier", [&] { group_->gloo->barrier()->wait(); });
-}
 
 #else  // a libtorch without Gloo's headers: every run of several processes is refused
 
@@ -147,7 +144,6 @@ void Communicator::all_reduce(std::vector<torch::Tensor>&, Reduce) {}
 void Communicator::all_gather(const torch::Tensor&, std::vector<torch::Tensor>&) {}
 void Communicator::gather(const torch::Tensor&, std::vector<torch::Tensor>&) {}
 void Communicator::broadcast(std::vector<torch::Tensor>&) {}
-void Communicator::barrier() {}
 
 #endif
 

@@ -32,7 +32,6 @@ class Communicator {
   void gather(const torch::Tensor& mine, std::vector<torch::Tensor>& parts);
   // Rank 0's values into every rank's tensors.
   void broadcast(std::vector<torch::Tensor>& tensors);
-  void barrier();
 
  private:
   struct Group;

@@ -12,13 +12,30 @@ namespace mada::detail {
 
 namespace {
 
-// The state buffers of one parameter, one row each: m, v, vbar, n, mL, gprev (paper mode), and
-// the six derivative rows. The order of gather_state and scatter_state.
+// The state buffers of one parameter, one row each: the kMomentRows moments m, v, vbar, n, mL,
+// gprev (paper mode only), and the six derivative rows. The one layout gather_state and
+// scatter_state move the state in; from_rows is its inverse.
+constexpr int64_t kMomentRows = 5;
+
 std::vector<torch::Tensor> rows_of(const MadaParamState& s) {
   std::vector<torch::Tensor> rows{s.m, s.v, s.vbar, s.n, s.mL};
   if (s.gprev.defined()) rows.push_back(s.gprev);
   for (int64_t k = 0; k < s.d.size(0); ++k) rows.push_back(s.d[k]);
   return rows;
+}
+
+int64_t row_count(Mode mode) {
+  return kMomentRows + (mode == Mode::Paper ? 1 : 0) + static_cast<int64_t>(kCoefficientCount);
+}
+
+// Rows may be views of a larger buffer: the state gets storage of its own.
+std::unique_ptr<MadaParamState> from_rows(const std::vector<torch::Tensor>& rows) {
+  auto s = std::make_unique<MadaParamState>();
+  size_t row = 0;
+  for (torch::Tensor* moment : {&s->m, &s->v, &s->vbar, &s->n, &s->mL}) *moment = rows[row++].clone();
+  if (rows.size() == static_cast<size_t>(row_count(Mode::Paper))) s->gprev = rows[row++].clone();
+  s->d = torch::stack(std::vector<torch::Tensor>(rows.begin() + static_cast<std::ptrdiff_t>(row), rows.end()));
+  return s;
 }
 
 // Gloo moves no bfloat16 (the compact state's derivative rows): the same bytes as int16.
@@ -96,10 +113,10 @@ void StateShard::gather_state(const Mada& sharded, Mada* full) {
   // mode, one precision). A rank without state of its own makes them from the options.
   const Mode mode = sharded.options().step().mode();
   const bool compact = sharded.options().step().compact_state();
-  const int64_t row_count = 5 + (mode == Mode::Paper ? 1 : 0) + static_cast<int64_t>(kCoefficientCount);
+  const int64_t rows = row_count(mode);
   std::vector<torch::Tensor> gathered;
-  for (int64_t row = 0; row < row_count; ++row) {
-    const bool derivative = row >= row_count - static_cast<int64_t>(kCoefficientCount);
+  for (int64_t row = 0; row < rows; ++row) {
+    const bool derivative = row >= rows - static_cast<int64_t>(kCoefficientCount);
     const auto dtype = derivative && compact ? torch::kBFloat16 : torch::kFloat;
     auto mine = torch::zeros({chunk_}, dtype);
     int64_t at = 0;
@@ -113,20 +130,9 @@ void StateShard::gather_state(const Mada& sharded, Mada* full) {
   if (full == nullptr) return;
   for (size_t i = 0; i < params_.size(); ++i) {
     if (has[i].item<double>() == 0.0) continue;
-    auto state = std::make_unique<MadaParamState>();
-    const int64_t n = params_[i].numel();
-    auto part = [&](int64_t row) { return gathered[row].narrow(0, offsets_[i], n).clone(); };
-    int64_t row = 0;
-    state->m = part(row++);
-    state->v = part(row++);
-    state->vbar = part(row++);
-    state->n = part(row++);
-    state->mL = part(row++);
-    if (mode == Mode::Paper) state->gprev = part(row++);
-    std::vector<torch::Tensor> d;
-    for (size_t k = 0; k < kCoefficientCount; ++k) d.push_back(part(row++));
-    state->d = torch::stack(d);
-    full->state()[state_key(params_[i])] = std::move(state);
+    std::vector<torch::Tensor> parts;
+    for (const auto& all : gathered) parts.push_back(all.narrow(0, offsets_[i], params_[i].numel()));
+    full->state()[state_key(params_[i])] = from_rows(parts);
   }
 }
 
@@ -136,16 +142,9 @@ void StateShard::scatter_state(const Mada& full, Mada& sharded) const {
   for (size_t i = 0; i < plan_.size(); ++i) {
     const MadaParamState* s = full.state_of(params_[plan_[i].param]);
     if (s == nullptr) continue;
-    auto cut = [&](const torch::Tensor& t) { return t.narrow(0, plan_[i].start, plan_[i].length).clone(); };
-    auto state = std::make_unique<MadaParamState>();
-    state->m = cut(s->m);
-    state->v = cut(s->v);
-    state->vbar = cut(s->vbar);
-    state->n = cut(s->n);
-    state->mL = cut(s->mL);
-    if (s->gprev.defined()) state->gprev = cut(s->gprev);
-    state->d = s->d.narrow(1, plan_[i].start, plan_[i].length).clone();
-    sharded.state()[state_key(slices_[i])] = std::move(state);
+    std::vector<torch::Tensor> parts;
+    for (const auto& row : rows_of(*s)) parts.push_back(row.narrow(0, plan_[i].start, plan_[i].length));
+    sharded.state()[state_key(slices_[i])] = from_rows(parts);
   }
 }
 

@@ -37,8 +37,6 @@ class StateShard {
   // This rank's part of full's state into `sharded`, fresh over slices() (after a load).
   void scatter_state(const Mada& full, Mada& sharded) const;
 
-  int64_t chunk() const { return chunk_; }
-
  private:
   struct Slice {
     size_t param;
