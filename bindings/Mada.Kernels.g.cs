@@ -11,8 +11,8 @@ internal static unsafe partial class KernelMethods
 {
     public const string LibraryName = "mada_kernels";
 
-    // #define MADA_KERNELS_ABI_VERSION 3
-    public const int MADA_KERNELS_ABI_VERSION = 3;
+    // #define MADA_KERNELS_ABI_VERSION 4
+    public const int MADA_KERNELS_ABI_VERSION = 4;
 
     // uint32_t mada_kernels_abi_version(void);
     [LibraryImport(LibraryName)]
@@ -21,6 +21,10 @@ internal static unsafe partial class KernelMethods
     // size_t mada_last_error(char* buffer, size_t capacity);
     [LibraryImport(LibraryName)]
     internal static partial nuint mada_last_error(byte* buffer, nuint capacity);
+
+    // mada_status mada_cpu_kernel(char* buffer, size_t capacity, size_t* length);
+    [LibraryImport(LibraryName)]
+    internal static partial mada_status mada_cpu_kernel(byte* buffer, nuint capacity, nuint* length);
 
     // mada_status mada_options_preset(mada_preset preset, mada_options* out);
     [LibraryImport(LibraryName)]
@@ -126,6 +130,7 @@ internal enum mada_status : uint
     MADA_ERROR_UNSUPPORTED = 6,
     MADA_ERROR_INTERNAL = 7,
     MADA_ERROR_DISTRIBUTED = 8,
+    MADA_ERROR_OUT_OF_MEMORY = 9,
 }
 
 internal enum mada_mode : uint

@@ -11,8 +11,8 @@ internal static unsafe partial class NativeMethods
 {
     public const string LibraryName = "mada";
 
-    // #define MADA_ABI_VERSION 9
-    public const int MADA_ABI_VERSION = 9;
+    // #define MADA_ABI_VERSION 10
+    public const int MADA_ABI_VERSION = 10;
 
     // uint32_t mada_abi_version(void);
     [LibraryImport(LibraryName)]

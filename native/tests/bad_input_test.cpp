@@ -1,8 +1,11 @@
 // Bad input gets a clear mada::Error of the right kind and changes nothing: no parameter, no
 // state, no coefficient, no step count.
+#include "damaged_checkpoint.h"
 #include "quadratic_problem.h"
 
 #include <gtest/gtest.h>
+
+#include <ATen/Parallel.h>
 
 #include <cmath>
 #include <limits>
@@ -154,10 +157,13 @@ TEST_F(BadStep, AHugeFiniteGradientIsRefusedAndLaterStepsGoOn) {
   EXPECT_TRUE(std::isfinite(opt_->grad_norm()));
 }
 
-// lr = 1e30 carried parameters past the float range; a step with it is refused, naming the lr.
+// lr = 1e30 carried parameters past the float range. torch's param groups can be written from
+// outside (a scheduler), so the step checks them too: refused as the caller's invalid argument
+// (not as a non-finite gradient), naming the lr and its limit.
 TEST_F(BadStep, AnEnormousLearningRateIsRefused) {
   opt_->param_groups()[0].options().set_lr(1e30);
-  EXPECT_NE(expect_unchanged(ErrorKind::NonFinite).find("lr 1e+30"), std::string::npos);
+  const std::string message = expect_unchanged(ErrorKind::InvalidArgument);
+  EXPECT_NE(message.find("lr = 1e+30 is above"), std::string::npos) << message;
   opt_->param_groups()[0].options().set_lr(1e-2);
   ASSERT_NO_THROW(opt_->step());
   for (const auto& p : params_) EXPECT_TRUE(torch::isfinite(p).all().item<bool>());
@@ -168,7 +174,7 @@ TEST_F(BadStep, AnEnormousLearningRateIsRefused) {
 TEST_F(BadStep, ADecayThatGrowsTheParametersIsRefused) {
   auto& group = static_cast<MadaOptions&>(opt_->param_groups()[0].options());
   group.lr(1e-2).weight_decay(201.0);
-  EXPECT_NE(expect_unchanged(ErrorKind::NonFinite).find("lr x weight_decay = 2.01"), std::string::npos);
+  EXPECT_NE(expect_unchanged(ErrorKind::InvalidArgument).find("lr x weight_decay = 2.01"), std::string::npos);
   group.weight_decay(200.0);
   ASSERT_NO_THROW(opt_->step());
   for (const auto& p : params_) EXPECT_TRUE(torch::isfinite(p).all().item<bool>());
@@ -178,6 +184,16 @@ TEST_F(BadStep, ADecayThatGrowsTheParametersIsRefused) {
 TEST_F(BadStep, TheSkipPolicyDropsAHugeGradientStep) {
   params_[0].mutable_grad()[1][1] = 1e25f;
   expect_skipped();
+}
+
+// The skip policy skips steps whose gradients are out of range, never a caller's bad lr:
+// training would stop silently with every gradient finite.
+TEST_F(BadStep, TheSkipPolicyNeverSkipsAnLrOutOfRange) {
+  static_cast<MadaOptions&>(opt_->defaults()).non_finite(NonFinitePolicy::Skip);
+  opt_->param_groups()[0].options().set_lr(1e30);
+  const int64_t skipped = opt_->skipped_steps();
+  expect_unchanged(ErrorKind::InvalidArgument);
+  EXPECT_EQ(opt_->skipped_steps(), skipped);
 }
 
 TEST_F(BadStep, ANegativeGroupLearningRate) {
@@ -260,6 +276,93 @@ TEST(BadParams, AGroupSettingAStepWideOptionIsRefused) {
   EXPECT_NE(later.find("sets eps"), std::string::npos) << later;
   EXPECT_TRUE(all_equal(params, before));
   EXPECT_EQ(opt.step_count(), 1);
+}
+
+// A group's lr is checked where it enters too: at construction, against its parameters'
+// type (float64 takes what float32 cannot).
+TEST(BadParams, AGroupLrOutOfRangeIsRefusedAtConstruction) {
+  torch::Tensor p = torch::zeros({3});
+  const std::string what = expect_error([&] { mada::Mada opt({p}, MadaOptions::MADA(1e30)); }, ErrorKind::InvalidArgument);
+  EXPECT_NE(what.find("parameter group 0: lr = 1e+30 is above"), std::string::npos) << what;
+  EXPECT_NE(what.find("float32"), std::string::npos) << what;
+  torch::Tensor wide = torch::zeros({3}, torch::kDouble);
+  EXPECT_NO_THROW(mada::Mada({wide}, MadaOptions::MADA(1e30)));
+}
+
+// A gradient may be exactly its parameter's memory, but must not overlap another parameter,
+// nor its own parameter shifted; refused before anything changes, with 1 and 8 threads. The
+// exact alias steps as a copy of the gradient does.
+TEST(BadParams, AGradientOverlappingAParameterIsRefused) {
+  const int saved_threads = at::get_num_threads();
+  for (int threads : {1, 8}) {
+    at::set_num_threads(threads);
+    const QuadraticProblem problem({{40000}, {40000}}, torch::kFloat, 9);
+    auto params = problem.initial_params(), copies = problem.initial_params();
+    mada::Mada opt(params, MadaOptions::MADA(1e-2)), copy_opt(copies, MadaOptions::MADA(1e-2));
+    problem.set_gradients(params, 1);
+    opt.step();
+    problem.set_gradients(copies, 1);
+    copy_opt.step();
+    const OptimizerSnapshot before(opt);
+    const auto params_before = clones(params);
+    params[0].mutable_grad() = params[1];  // crossed
+    std::string what = expect_error([&] { opt.step(); }, ErrorKind::InvalidArgument);
+    EXPECT_NE(what.find("the gradient of parameter 0 of group 0 overlaps the memory of parameter 1 of group 0"),
+              std::string::npos) << what;
+    EXPECT_TRUE(OptimizerSnapshot(opt) == before);
+    EXPECT_TRUE(all_equal(params, params_before));
+
+    // Parameter 0 inside a larger buffer, its gradient the same buffer one element on.
+    torch::Tensor buffer = torch::cat({params[0].detach(), torch::zeros({1})});
+    std::vector<torch::Tensor> shifted{buffer.narrow(0, 0, 40000), params[1]};
+    mada::Mada shifted_opt(shifted, MadaOptions::MADA(1e-2));
+    shifted[0].mutable_grad() = buffer.narrow(0, 1, 40000);
+    shifted[1].mutable_grad() = torch::ones({40000});
+    what = expect_error([&] { shifted_opt.step(); }, ErrorKind::InvalidArgument);
+    EXPECT_NE(what.find("its own parameter, shifted"), std::string::npos) << what;
+    EXPECT_EQ(shifted_opt.step_count(), 0);
+
+    for (size_t i = 0; i < params.size(); ++i) {
+      params[i].mutable_grad() = params[i];  // exactly its own memory
+      copies[i].mutable_grad() = copies[i].detach().clone();
+    }
+    opt.step();
+    copy_opt.step();
+    EXPECT_TRUE(all_equal(params, copies)) << threads << " threads";
+  }
+  at::set_num_threads(saved_threads);
+}
+
+// A checkpoint holding an lr no setter takes (here from a float64 optimizer, loaded by one of
+// float32), a mode that is neither, or coefficients that would move a fixed point is refused,
+// naming it, and changes nothing.
+TEST(CheckedLoad, ValuesNoSetterTakesAreRefused) {
+  torch::Tensor wide = torch::zeros({3}, torch::kDouble), narrow = torch::zeros({3});
+  mada::Mada from_wide({wide}, MadaOptions::MADA(1e30));
+  mada::Mada target({narrow}, MadaOptions::MADA(1e-3));
+  const std::string huge_lr = mada::save_to_bytes(from_wide);
+  std::string what = expect_error([&] { mada::load_from_bytes(target, huge_lr.data(), huge_lr.size()); },
+                                  ErrorKind::Checkpoint);
+  EXPECT_NE(what.find("parameter group 0: lr = 1e+30 is above"), std::string::npos) << what;
+  EXPECT_EQ(target.param_groups()[0].options().get_lr(), 1e-3);
+
+  const std::string good = mada::save_to_bytes(target);
+  const std::string bad_mode = mada::testing::with_value(good, "mada_mode", 0, int64_t{7});
+  what = expect_error([&] { mada::load_from_bytes(target, bad_mode.data(), bad_mode.size()); }, ErrorKind::Checkpoint);
+  EXPECT_NE(what.find("neither paper (0) nor reference (1)"), std::string::npos) << what;
+
+  mada::Mada lion({narrow}, MadaOptions::Lion(1e-4));
+  what = expect_error([&] { mada::load_from_bytes(lion, good.data(), good.size()); }, ErrorKind::Checkpoint);
+  EXPECT_NE(what.find("gamma = 1 differs from 0, which this optimizer holds fixed"), std::string::npos) << what;
+  EXPECT_EQ(lion.coefficients().gamma, 0.0);
+}
+
+TEST(CheckedLoad, ALoaderRefusesWhatIsNotAFile) {
+  torch::Tensor p = torch::zeros({3});
+  mada::Mada opt({p}, MadaOptions::MADA(1e-3));
+  const std::string what =
+      expect_error([&] { mada::load_checkpoint(opt, "/dev/zero"); }, ErrorKind::Io);
+  EXPECT_NE(what.find("'/dev/zero': not a regular file"), std::string::npos) << what;
 }
 
 }  // namespace

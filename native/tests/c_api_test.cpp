@@ -110,6 +110,8 @@ TEST(CApi, DistributedOptionsDefaultToOneProcessAndAreChecked) {
       {2, 2, "file:/tmp/x", 0, MADA_OPTIMIZER_MADA, MADA_ERROR_INVALID_ARGUMENT, "rank must lie in [0, world_size)"},
       {0, 2, "tcp://host:99999", 0, MADA_OPTIMIZER_MADA, MADA_ERROR_INVALID_ARGUMENT, "no valid port"},
       {0, 2, "file:/tmp/x", 1, MADA_OPTIMIZER_SGD, MADA_ERROR_UNSUPPORTED, "MADA family"},
+      // Alone too: a run that shards nothing alone would fail only once scaled out.
+      {0, 1, nullptr, 1, MADA_OPTIMIZER_AMSGRAD, MADA_ERROR_UNSUPPORTED, "MADA family"},
   };
   for (const Case& c : cases) {
     mada_trainer_options bad = o;
@@ -224,6 +226,62 @@ TEST(CApi, ALibtorchFailureIsAnInternalError) {
   EXPECT_EQ(status, MADA_ERROR_INTERNAL);
   EXPECT_NE(last_error().find("tensor broke"), std::string::npos) << last_error();
   EXPECT_EQ(last_error().find("Exception raised from"), std::string::npos) << "no C++ backtrace";
+}
+
+// Caller errors are named as such, never INTERNAL ("a bug: please report"); an allocation the
+// machine cannot serve (a valid request) is MADA_ERROR_OUT_OF_MEMORY.
+TEST(CApi, CallerErrorsAreNotReportedAsBugs) {
+  float value = 0.0f;
+  mada_tensor* t = nullptr;
+  const int64_t overflowing[] = {int64_t{1} << 62, 4};
+  EXPECT_EQ(mada_tensor_create(&value, 0, overflowing, 2, &t), MADA_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(last_error().find("overflow"), std::string::npos) << last_error();
+  const int64_t terabytes[] = {int64_t{1} << 40};  // 4 TB of floats
+  EXPECT_EQ(mada_tensor_create(&value, size_t{1} << 40, terabytes, 1, &t), MADA_ERROR_OUT_OF_MEMORY) << last_error();
+  EXPECT_EQ(last_error().find("Exception raised from"), std::string::npos) << "no C++ backtrace";
+  EXPECT_EQ(t, nullptr);
+
+  mada_dataset* data = nullptr;
+  ASSERT_EQ(mada_dataset_create_fashion_mnist("/usr/share/datasets/fashion-mnist", 500, &data), MADA_OK) << last_error();
+  mada_model_options wide{MADA_MODEL_MLP, INT64_MAX - 1, 0, 0, 1};
+  mada_model* model = nullptr;
+  EXPECT_EQ(mada_model_create(&wide, data, &model), MADA_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(last_error().find("width = 9223372036854775806"), std::string::npos) << last_error();
+  EXPECT_EQ(model, nullptr);
+  mada_dataset_destroy(data);
+
+  const std::string dir = ::testing::TempDir();
+  for (const std::string& path : {dir, std::string("/dev/zero")}) {
+    mada_dataset* text = nullptr;
+    EXPECT_EQ(mada_dataset_create_text(path.c_str(), 16, 0.1, &text), MADA_ERROR_IO) << path;
+    EXPECT_NE(last_error().find(path), std::string::npos) << last_error();
+    EXPECT_EQ(text, nullptr);
+  }
+}
+
+// A value the step would refuse is refused where it is set or added, naming value and limit,
+// and changes nothing; a C# or TorchSharp scheduler writing it gets the error at its write.
+TEST(CApi, AnOptimizersLimitsAreCheckedWhereValuesEnter) {
+  mada_optimizer* opt = make_optimizer();
+  Tensor p({1, 2, 3}, {3});
+  mada_tensor* params[] = {p.handle};
+  ASSERT_EQ(mada_optimizer_add_group(opt, params, 1, 1e-2, 0.01), MADA_OK) << last_error();
+  EXPECT_EQ(mada_optimizer_set_lr(opt, 0, 1e30), MADA_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(last_error().find("lr = 1e+30 is above"), std::string::npos) << last_error();
+  EXPECT_EQ(mada_optimizer_set_weight_decay(opt, 0, 300.0), MADA_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(last_error().find("lr x weight_decay = 3 is above 2"), std::string::npos) << last_error();
+  double lr = 0, wd = 0;
+  ASSERT_EQ(mada_optimizer_lr(opt, 0, &lr), MADA_OK);
+  ASSERT_EQ(mada_optimizer_weight_decay(opt, 0, &wd), MADA_OK);
+  EXPECT_EQ(lr, 1e-2);
+  EXPECT_EQ(wd, 0.01);
+  Tensor q({1, 2}, {2});
+  mada_tensor* more[] = {q.handle};
+  EXPECT_EQ(mada_optimizer_add_group(opt, more, 1, 1e30, 0.0), MADA_ERROR_INVALID_ARGUMENT);
+  size_t groups = 0;
+  ASSERT_EQ(mada_optimizer_group_count(opt, &groups), MADA_OK);
+  EXPECT_EQ(groups, 1u);
+  mada_optimizer_destroy(opt);
 }
 
 TEST(CApi, BuffersReportTheSizeTheyNeedAndCorruptBuffersAreRefused) {

@@ -4,6 +4,9 @@
 #include <mada/error.h>
 
 #include <gtest/gtest.h>
+
+#include <cstdio>
+#include <unistd.h>
 #include <torch/torch.h>
 #include <zlib.h>
 
@@ -131,6 +134,50 @@ TEST(CharCorpusFiles, BadTextIsAClearError) {
                mada::Error);
   EXPECT_THROW(mada::CharCorpus(write_text("short.txt", "abc"), 8), mada::Error);
   EXPECT_THROW(mada::CharCorpus(::testing::TempDir() + "/no_such_corpus.txt", 8), mada::Error);
+}
+
+// What is not a regular file is an Io error naming it (a directory was INTERNAL, /dev/zero was
+// read until memory ran out), and so is a file larger than the reader takes.
+TEST(CharCorpusFiles, WhatIsNotATextFileIsAnIoErrorNamingIt) {
+  for (const std::string path : {::testing::TempDir(), std::string("/dev/zero")}) {
+    try {
+      mada::CharCorpus corpus(path, 8);
+      ADD_FAILURE() << path << " loaded";
+    } catch (const mada::Error& e) {
+      EXPECT_EQ(e.kind(), mada::ErrorKind::Io) << e.what();
+      EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+    }
+  }
+  const std::string large = write_text("large_corpus.txt", "abc");
+  ASSERT_EQ(::truncate(large.c_str(), (int64_t{1} << 30) + 1), 0);  // sparse: no disk used
+  try {
+    mada::CharCorpus corpus(large, 8);
+    ADD_FAILURE() << "a corpus above 1 GiB loaded";
+  } catch (const mada::Error& e) {
+    EXPECT_EQ(e.kind(), mada::ErrorKind::Io) << e.what();
+    EXPECT_NE(std::string(e.what()).find("holds 1073741825 bytes"), std::string::npos) << e.what();
+  }
+  std::remove(large.c_str());
+}
+
+// An IDX header whose dimensions multiply past the file (or past 64 bits) is a malformed file,
+// not an internal error; /dev/zero is no IDX file and is not read.
+TEST(FashionMnistFiles, AHeaderPromisingMoreThanTheFileIsRefused) {
+  const std::string dir = fresh_dir("mnist_overflow");
+  // 2^22 x 2^21 x 2^21 wraps to 0 in 64 bits: the size check alone passed an empty file, and
+  // libtorch then failed to make the tensor.
+  for (const std::vector<uint32_t>& dims : {std::vector<uint32_t>{1u << 22, 1u << 21, 1u << 21},
+                                            std::vector<uint32_t>{0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF}}) {
+    write_file(dir + "/huge-idx3-ubyte", idx_bytes(0x0803, dims, {}), false);
+    try {
+      mada::read_idx(dir + "/huge-idx3-ubyte");
+      ADD_FAILURE() << "an overflowing header loaded";
+    } catch (const mada::Error& e) {
+      EXPECT_EQ(e.kind(), mada::ErrorKind::InvalidArgument) << e.what();
+      EXPECT_NE(std::string(e.what()).find("header promises"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_THROW(mada::read_idx("/dev/zero"), mada::Error);
 }
 
 }  // namespace

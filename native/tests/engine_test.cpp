@@ -11,10 +11,15 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <limits>
 #include <memory>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace {
 
@@ -210,6 +215,32 @@ struct EngineRun {
   }
 };
 
+// A fresh engine over float32 parameters of these sizes, with options o.
+Engine engine_of(mada_options o, std::initializer_list<int64_t> numels, double lr = 1e-2, double wd = 0.0) {
+  Engine e = create(o);
+  const std::vector<int64_t> n(numels);
+  EXPECT_EQ(mada_engine_add_group(e.get(), n.data(), n.size(), MADA_DTYPE_FLOAT32, lr, wd), MADA_OK) << last_error();
+  return e;
+}
+
+mada_options preset(mada_preset p) {
+  mada_options o{};
+  EXPECT_EQ(mada_options_preset(p, &o), MADA_OK);
+  return o;
+}
+
+std::string saved_state(const mada_engine* e) {
+  size_t size = 0;
+  EXPECT_EQ(mada_engine_save_buffer(e, nullptr, 0, &size), MADA_OK);
+  std::string bytes(size, '\0');
+  EXPECT_EQ(mada_engine_save_buffer(e, reinterpret_cast<uint8_t*>(bytes.data()), size, &size), MADA_OK);
+  return bytes;
+}
+
+mada_status load_state(mada_engine* e, const std::string& bytes) {
+  return mada_engine_load_buffer(e, reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+}
+
 TEST(EngineState, ResumesBitExactlyFromBytesAndFromAFile) {
   for (mada_mode mode : {MADA_MODE_PAPER, MADA_MODE_REFERENCE}) {
     EngineRun straight(mode), first(mode);
@@ -296,6 +327,17 @@ TEST(EngineState, ImpossibleValuesUnderAValidEnvelopeAreRefused) {
   refused(kParam0State + 5 * kRow + 7 * sizeof(float), INFINITY, "saved state d");
   refused(kQ + 8, std::nan(""), "coefficient");
   refused(kQ + 5 * 8, -2.0, "gamma = -2 is outside its bounds");
+  // Values no setter takes: an lr the step would refuse, in the group or as the previous lr,
+  // and a mode field that is neither mode; so are non-zero reserved bytes in the envelope.
+  constexpr size_t kMode = 4, kGroupLr = 132 + 8 + 4, kPrevLr = kGroupLr + 16;
+  refused(kGroupLr, 1e30, "group 0: lr = 1e+30 is above");
+  refused(kGroupLr + 8, 300.0, "lr x weight_decay = 3 is above 2");
+  refused(kPrevLr, 1e30, "group 0: lr = 1e+30 is above");
+  refused(kMode, uint32_t{7}, "mode field holds 7, neither paper (0) nor reference (1)");
+  std::string reserved = good;
+  reserved[20] = 1;  // magic 8, length 8, CRC 4, then the reserved 4
+  EXPECT_EQ(load_state(other.engine.get(), reserved), MADA_ERROR_CHECKPOINT);
+  EXPECT_NE(last_error().find("reserved"), std::string::npos) << last_error();
   EXPECT_EQ(other.saved(), before);
   // The unchanged payload, resealed the same way, loads: the offsets above hit what they name.
   const std::string resealed = mada::kernels::seal("MADAENG1", state);
@@ -356,6 +398,209 @@ TEST(EngineInput, TheSkipPolicyCountsAndChangesNothingElse) {
   EXPECT_EQ(skipped, 1);
   EXPECT_EQ(steps, 1);
   EXPECT_EQ(run.x, x_before);
+}
+
+// ---- Boundaries: what a hostile caller tried -----------------------------------------------
+
+// Under the compact state the six bfloat16 rows of an odd element count end in padding that
+// nothing wrote, so two engines with one history saved different bytes (valgrind saw the CRC
+// read uninitialised memory). Freed blocks of the states' sizes are dirtied first, so that the
+// second engine's state lands on used memory.
+TEST(EngineState, TheSameHistorySavesTheSameBytes) {
+  auto history = [] {
+    mada_options o = preset(MADA_PRESET_MADA);
+    o.compact_state = 1;
+    Engine e = engine_of(o, {1, 3, 5, 7, 1001});
+    std::vector<std::vector<float>> x, g;
+    for (int64_t n : {1, 3, 5, 7, 1001}) x.emplace_back(n, 0.5f), g.emplace_back(n, 0.0f);
+    for (int t = 1; t <= 3; ++t) {
+      std::vector<void*> params;
+      std::vector<const void*> grads;
+      for (size_t i = 0; i < x.size(); ++i) {
+        for (size_t j = 0; j < x[i].size(); ++j) g[i][j] = x[i][j] + 0.1f * std::sin(float(t * 7 + j + i));
+        params.push_back(x[i].data());
+        grads.push_back(g[i].data());
+      }
+      EXPECT_EQ(mada_engine_step(e.get(), params.data(), grads.data(), params.size()), MADA_OK) << last_error();
+    }
+    return saved_state(e.get());
+  };
+  const std::string first = history();
+  for (size_t bytes : {64, 128, 192, 256, 320, 36096, 36160}) {
+    std::vector<void*> blocks;
+    for (int k = 0; k < 8; ++k) {
+      blocks.push_back(std::aligned_alloc(64, bytes));
+      std::memset(blocks.back(), 0xA5, bytes);
+    }
+    for (void* b : blocks) std::free(b);
+  }
+  EXPECT_TRUE(first == history()) << "two engines with the same history saved different bytes";
+}
+
+// lr and weight decay are checked where they enter (a group added, a setter), against the
+// limits the step would otherwise refuse them with, and the message names value and limit.
+TEST(EngineInput, LimitsAreCheckedWhereValuesEnter) {
+  EngineRun run;  // one float32 group, lr 1e-2, weight decay 0.01
+  ASSERT_OK(run.step());
+  const std::string before = run.saved();
+  EXPECT_EQ(mada_engine_set_lr(run.engine.get(), 0, 1e30), MADA_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(last_error().find("lr = 1e+30 is above"), std::string::npos) << last_error();
+  EXPECT_EQ(mada_engine_set_weight_decay(run.engine.get(), 0, 300.0), MADA_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(last_error().find("lr x weight_decay = 3 is above 2"), std::string::npos) << last_error();
+  const int64_t n = 4;
+  EXPECT_EQ(mada_engine_add_group(run.engine.get(), &n, 1, MADA_DTYPE_FLOAT32, 1e30, 0.0), MADA_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(mada_engine_add_group(run.engine.get(), &n, 1, MADA_DTYPE_FLOAT32, 1.0, 2.5), MADA_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(last_error().find("lr x weight_decay = 2.5"), std::string::npos) << last_error();
+  double lr = 0;
+  ASSERT_OK(mada_engine_lr(run.engine.get(), 0, &lr));
+  EXPECT_EQ(lr, 1e-2);
+  EXPECT_EQ(run.saved(), before);
+  ASSERT_OK(run.step());
+  // The limit is the parameters' type's: a float64 group takes what float32 cannot.
+  Engine wide = create(preset(MADA_PRESET_ADAM));
+  EXPECT_EQ(mada_engine_add_group(wide.get(), &n, 1, MADA_DTYPE_FLOAT64, 1e30, 0.0), MADA_OK) << last_error();
+}
+
+// The CPU kernel variant, copied as mada_last_error copies: the length always, the name
+// truncated to the buffer, NUL-terminated.
+TEST(EngineInput, TheCpuKernelIsReportedByName) {
+  size_t length = 0;
+  ASSERT_OK(mada_cpu_kernel(nullptr, 0, &length));
+  std::string name(length + 1, '\0');
+  ASSERT_OK(mada_cpu_kernel(name.data(), name.size(), &length));
+  name.resize(length);
+  EXPECT_TRUE(name == "baseline" || name == "avx2" || name == "avx512") << name;
+  char two[2] = {'x', 'x'};
+  ASSERT_OK(mada_cpu_kernel(two, sizeof two, &length));
+  EXPECT_EQ(two[0], name[0]);
+  EXPECT_EQ(two[1], '\0');
+  EXPECT_EQ(mada_cpu_kernel(nullptr, 0, nullptr), MADA_ERROR_INVALID_ARGUMENT);
+}
+
+// As mada::Mada and torch's optimizers refuse one: a group without parameters is a mistake.
+TEST(EngineInput, AGroupWithoutParametersIsRefused) {
+  Engine e = create(preset(MADA_PRESET_MADA));
+  EXPECT_EQ(mada_engine_add_group(e.get(), nullptr, 0, MADA_DTYPE_FLOAT32, 1e-3, 0.0), MADA_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(last_error().find("at least one parameter"), std::string::npos) << last_error();
+  size_t groups = 7;
+  ASSERT_OK(mada_engine_group_count(e.get(), &groups));
+  EXPECT_EQ(groups, 0u);
+}
+
+// A state too large for the memory is out of memory (a valid request), not an internal error,
+// and adds nothing.
+TEST(EngineInput, StateTooLargeForTheMemoryIsOutOfMemory) {
+  Engine e = create(preset(MADA_PRESET_MADA));
+  const int64_t numel = int64_t{1} << 40;  // 48 TB of state
+  EXPECT_EQ(mada_engine_add_group(e.get(), &numel, 1, MADA_DTYPE_FLOAT32, 1e-3, 0.0), MADA_ERROR_OUT_OF_MEMORY);
+  EXPECT_NE(last_error().find("out of memory"), std::string::npos) << last_error();
+  size_t count = 7;
+  ASSERT_OK(mada_engine_parameter_count(e.get(), &count));
+  EXPECT_EQ(count, 0u);
+}
+
+// A gradient may be exactly its parameter's buffer, but not overlap another parameter, nor its
+// own shifted: the update would read values it already wrote (with threads, blocks race at
+// their edges). Refused before anything changes, with 1 and 8 threads; the exact alias steps
+// as a copy of the gradient does.
+TEST(EngineInput, AGradientOverlappingAParameterIsRefused) {
+  for (int threads : {1, 8}) {
+    EngineRun run;
+    ASSERT_OK(mada_engine_set_threads(run.engine.get(), threads));
+    ASSERT_OK(run.step());
+    const std::string before = run.saved();
+    const auto x_before = run.x;
+    void* params[] = {run.x[0].data(), run.x[1].data()};
+    const void* crossed[] = {run.g[0].data(), run.x[0].data() + 20};  // parameter 1's gradient inside parameter 0
+    EXPECT_EQ(mada_engine_step(run.engine.get(), params, crossed, 2), MADA_ERROR_INVALID_ARGUMENT);
+    EXPECT_NE(last_error().find("the gradient of parameter 1 overlaps the memory of parameter 0"), std::string::npos)
+        << last_error();
+    std::vector<float> shifted(51);
+    std::copy(run.x[0].begin(), run.x[0].end(), shifted.begin());
+    void* own[] = {shifted.data(), run.x[1].data()};
+    const void* own_shifted[] = {shifted.data() + 1, run.g[1].data()};
+    EXPECT_EQ(mada_engine_step(run.engine.get(), own, own_shifted, 2), MADA_ERROR_INVALID_ARGUMENT);
+    EXPECT_NE(last_error().find("its own parameter, shifted"), std::string::npos) << last_error();
+    EXPECT_EQ(run.saved(), before);
+    EXPECT_EQ(run.x, x_before);
+
+    // The gradient is the parameter itself, and the same step on a copy of it.
+    EngineRun copy;
+    ASSERT_OK(mada_engine_set_threads(copy.engine.get(), threads));
+    ASSERT_OK(copy.step());
+    const std::vector<std::vector<float>> grads_copy = copy.x;
+    void* copy_params[] = {copy.x[0].data(), copy.x[1].data()};
+    const void* copy_grads[] = {grads_copy[0].data(), grads_copy[1].data()};
+    ASSERT_OK(mada_engine_step(copy.engine.get(), copy_params, copy_grads, 2));
+    const void* aliased[] = {run.x[0].data(), run.x[1].data()};
+    ASSERT_OK(mada_engine_step(run.engine.get(), params, aliased, 2));
+    EXPECT_EQ(run.x, copy.x) << threads << " threads";
+    EXPECT_EQ(run.saved(), copy.saved());
+  }
+}
+
+// Loaders read regular files of a size valid content can have: /dev/zero was read until memory
+// ran out, a pipe would block. Each is an Io error naming the path, and changes nothing.
+TEST(EngineState, ALoaderRefusesWhatIsNotAFileOfAValidSize) {
+  EngineRun run;
+  ASSERT_OK(run.step());
+  const std::string before = run.saved();
+  EXPECT_EQ(mada_engine_load(run.engine.get(), "/dev/zero"), MADA_ERROR_IO);
+  EXPECT_NE(last_error().find("'/dev/zero': not a regular file"), std::string::npos) << last_error();
+  const std::string fifo = ::testing::TempDir() + "/engine_state_fifo." + std::to_string(::getpid());
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_EQ(mada_engine_load(run.engine.get(), fifo.c_str()), MADA_ERROR_IO);
+  EXPECT_NE(last_error().find(fifo), std::string::npos) << last_error();
+  std::remove(fifo.c_str());
+  const std::string large = ::testing::TempDir() + "/engine_state_large." + std::to_string(::getpid());
+  { std::ofstream(large, std::ios::binary) << before; }
+  ASSERT_EQ(::truncate(large.c_str(), 1 << 20), 0);
+  EXPECT_EQ(mada_engine_load(run.engine.get(), large.c_str()), MADA_ERROR_IO);
+  EXPECT_NE(last_error().find("holds 1048576 bytes"), std::string::npos) << last_error();
+  std::remove(large.c_str());
+  EXPECT_EQ(run.saved(), before);
+}
+
+// A save through a symbolic link replaces the file the link points to and keeps the link (a
+// relative target is relative to the link's folder; a dangling link's target is created).
+TEST(EngineState, ASaveThroughASymbolicLinkReplacesItsTargetAndKeepsTheLink) {
+  EngineRun run;
+  ASSERT_OK(run.step());
+  const std::string dir = ::testing::TempDir() + "/engine_links." + std::to_string(::getpid());
+  ASSERT_EQ(::mkdir(dir.c_str(), 0700), 0);
+  const std::string link = dir + "/link.bin", dangling = dir + "/dangling.bin";
+  { std::ofstream(dir + "/real.bin") << "old"; }
+  ASSERT_EQ(::symlink("real.bin", link.c_str()), 0);
+  ASSERT_EQ(::symlink("missing.bin", dangling.c_str()), 0);
+  ASSERT_OK(mada_engine_save(run.engine.get(), link.c_str()));
+  ASSERT_OK(mada_engine_save(run.engine.get(), dangling.c_str()));
+  struct stat st {};
+  for (const std::string& l : {link, dangling}) {
+    ASSERT_EQ(::lstat(l.c_str(), &st), 0);
+    EXPECT_TRUE(S_ISLNK(st.st_mode)) << l << " is no longer a link";
+  }
+  for (const char* target : {"/real.bin", "/missing.bin"}) {
+    std::ifstream in(dir + target, std::ios::binary);
+    EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), run.saved()) << target;
+  }
+  for (const char* f : {"/link.bin", "/dangling.bin", "/real.bin", "/missing.bin", ""}) std::remove((dir + f).c_str());
+}
+
+// A state never moves a coefficient the loading engine does not learn: a MADA state loaded
+// into a Lion engine changed its gamma from 0. Refused naming it; Lion's own state loads.
+TEST(EngineState, AStateNeverMovesACoefficientTheEngineHoldsFixed) {
+  EngineRun fresh_mada, mada_run;  // MADA starts at Adam's point: only gamma differs from Lion's
+  for (int i = 0; i < 3; ++i) ASSERT_OK(mada_run.step());
+  Engine lion = engine_of(preset(MADA_PRESET_LION), {50, 7}, 1e-4, 0.0);
+  const std::string lion_before = saved_state(lion.get());
+  EXPECT_EQ(load_state(lion.get(), fresh_mada.saved()), MADA_ERROR_CHECKPOINT);
+  EXPECT_NE(last_error().find("gamma = 1 differs from 0, which this optimizer holds fixed"), std::string::npos)
+      << last_error();
+  EXPECT_EQ(load_state(lion.get(), mada_run.saved()), MADA_ERROR_CHECKPOINT);
+  EXPECT_NE(last_error().find("holds fixed"), std::string::npos) << last_error();
+  EXPECT_EQ(saved_state(lion.get()), lion_before);
+  Engine other_lion = engine_of(preset(MADA_PRESET_LION), {50, 7}, 1e-4, 0.0);
+  EXPECT_EQ(load_state(other_lion.get(), lion_before), MADA_OK) << last_error();
 }
 
 }  // namespace

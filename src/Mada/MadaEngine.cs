@@ -18,6 +18,16 @@ public sealed class MadaEngine : IDisposable
     private long[] elementCounts = [];
     private int threads;
 
+    /// <summary>
+    /// The CPU kernel variant every engine and optimizer of this process steps with:
+    /// <c>"baseline"</c>, <c>"avx2"</c> or <c>"avx512"</c>, the widest the processor and its OS
+    /// support, or the one the environment variable <c>MADA_CPU_KERNEL</c> names (for tests and
+    /// benchmarks). All give the same bits.
+    /// </summary>
+    /// <exception cref="ArgumentException"><c>MADA_CPU_KERNEL</c> names no variant.</exception>
+    /// <exception cref="NotSupportedException"><c>MADA_CPU_KERNEL</c> names a variant this processor lacks.</exception>
+    public static string CpuKernel => EngineHandle.CpuKernel();
+
     /// <summary>An engine with no parameters yet.</summary>
     /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
     public MadaEngine(MadaOptions options)

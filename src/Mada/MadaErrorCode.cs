@@ -28,4 +28,7 @@ public enum MadaErrorCode
 
     /// <summary>A data-parallel peer rank stopped, timed out, or disagrees with this one.</summary>
     Distributed = (int)mada_status.MADA_ERROR_DISTRIBUTED,
+
+    /// <summary>An allocation failed (host or device memory); the request itself was valid.</summary>
+    OutOfMemory = (int)mada_status.MADA_ERROR_OUT_OF_MEMORY,
 }

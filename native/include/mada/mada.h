@@ -17,7 +17,7 @@ extern "C" {
 
 /* Bumped whenever a signature or a struct layout below changes. The shared types, the last
  * error and the options functions are mada_kernels.h's (libmada links libmada_kernels). */
-#define MADA_ABI_VERSION 9
+#define MADA_ABI_VERSION 10
 
 typedef struct mada_tensor mada_tensor;       /* a float32 CPU tensor */
 typedef struct mada_optimizer mada_optimizer; /* a mada::Mada optimizer */
@@ -165,6 +165,8 @@ MADA_API MADA_MUST_USE mada_status mada_optimizer_group_count(const mada_optimiz
 MADA_API MADA_MUST_USE mada_status mada_optimizer_parameter_count(const mada_optimizer* optimizer,
                                                               size_t* out) MADA_NOEXCEPT;
 
+/* The setters (and mada_optimizer_add_group) refuse what the step could not take, as the
+ * engine's do (mada_kernels.h): the limits are those of the group's parameters' dtype. */
 MADA_API MADA_MUST_USE mada_status mada_optimizer_lr(const mada_optimizer* optimizer,
                                                          size_t group, double* out) MADA_NOEXCEPT;
 MADA_API MADA_MUST_USE mada_status mada_optimizer_set_lr(mada_optimizer* optimizer, size_t group,
@@ -202,7 +204,9 @@ MADA_API MADA_MUST_USE mada_status mada_optimizer_grad_norm(const mada_optimizer
                                                             double* out) MADA_NOEXCEPT;
 
 /* Checkpoints: coefficients, step count, all state. Files are written atomically (a temporary
- * file renamed over path). Loading checks everything before changing anything. */
+ * file renamed over path, or over the file a symbolic link at path points to). Loading reads
+ * only a regular file no larger than this optimizer's checkpoint can be (else MADA_ERROR_IO),
+ * and checks everything before changing anything. */
 MADA_API MADA_MUST_USE mada_status mada_optimizer_save(const mada_optimizer* optimizer,
                                                        const char* path) MADA_NOEXCEPT;
 MADA_API MADA_MUST_USE mada_status mada_optimizer_load(mada_optimizer* optimizer,

@@ -8,9 +8,16 @@ mada_status status_of_current_torch_exception() noexcept {
   try {
     throw;
   } catch (const c10::Error& e) {
+    // libtorch's CPU allocator reports a failed allocation as a plain c10::Error (1.13; 2.x
+    // derives c10::OutOfMemoryError from it): the request was valid, the memory was not there.
+    const std::string message = e.what_without_backtrace();
+    if (message.find("can't allocate memory") != std::string::npos) {
+      set_last_error("out of memory: " + message);
+      return MADA_ERROR_OUT_OF_MEMORY;
+    }
     // Everything a caller can get wrong is checked before libtorch sees it (a mada::Error), so
     // a failure inside libtorch is ours to fix, not the caller's bad argument.
-    set_last_error(std::string("internal error in libtorch: ") + e.what_without_backtrace());
+    set_last_error("internal error in libtorch: " + message);
     return MADA_ERROR_INTERNAL;
   } catch (...) {
     return status_of_current_exception();

@@ -1,6 +1,8 @@
 #include "guard.h"
 #include "handles.h"
 
+#include "../optimizer/optimizer_core.h"
+
 #include <cstring>
 #include <unordered_set>
 
@@ -52,6 +54,17 @@ class AttachedGradients {
   std::vector<torch::Tensor*> params_;
 };
 
+// Sets a group's lr and weight decay once they pass the checks a step would make of them, so
+// a scheduler that writes a value the step would refuse is told at its write.
+void set_group_scalars(mada::Mada& opt, size_t group, double lr, double weight_decay) {
+  auto& target = group_at(opt, group);
+  torch::optim::OptimizerParamGroup candidate(target.params(),
+                                              std::make_unique<mada::MadaOptions>(mada::detail::group_options(target)));
+  static_cast<mada::MadaOptions&>(candidate.options()).lr(lr).weight_decay(weight_decay);
+  mada::detail::check_group(candidate, opt.options(), group);
+  mada::detail::group_options(target).lr(lr).weight_decay(weight_decay);
+}
+
 }  // namespace
 
 extern "C" {
@@ -77,7 +90,6 @@ mada_status mada_optimizer_add_group(mada_optimizer* optimizer, mada_tensor* con
     require_non_null(params, "params");
     auto options = std::make_unique<mada::MadaOptions>(opt.options());
     options->lr(lr).weight_decay(weight_decay);
-    options->validate_group();
     std::unordered_set<const void*> seen;
     for (const auto* p : all_params(opt)) seen.insert(p->unsafeGetTensorImpl());
     std::vector<torch::Tensor> tensors;
@@ -87,7 +99,9 @@ mada_status mada_optimizer_add_group(mada_optimizer* optimizer, mada_tensor* con
         fail(ErrorKind::InvalidArgument, "params[" + std::to_string(i) + "] is already in a group");
       tensors.push_back(params[i]->tensor);
     }
-    opt.add_param_group(torch::optim::OptimizerParamGroup(std::move(tensors), std::move(options)));
+    torch::optim::OptimizerParamGroup group(std::move(tensors), std::move(options));
+    mada::detail::check_group(group, opt.options(), opt.param_groups().size());
+    opt.add_param_group(group);
   });
 }
 
@@ -119,10 +133,8 @@ mada_status mada_optimizer_lr(const mada_optimizer* optimizer, size_t group, dou
 
 mada_status mada_optimizer_set_lr(mada_optimizer* optimizer, size_t group, double lr) noexcept {
   return guarded_torch([&] {
-    auto& options = static_cast<mada::MadaOptions&>(group_at(checked(optimizer), group).options());
-    mada::MadaOptions candidate = options;
-    candidate.lr(lr).validate_group();
-    options.lr(lr);
+    mada::Mada& opt = checked(optimizer);
+    set_group_scalars(opt, group, lr, mada::detail::group_options(group_at(opt, group)).weight_decay());
   });
 }
 
@@ -136,10 +148,8 @@ mada_status mada_optimizer_weight_decay(const mada_optimizer* optimizer, size_t 
 
 mada_status mada_optimizer_set_weight_decay(mada_optimizer* optimizer, size_t group, double weight_decay) noexcept {
   return guarded_torch([&] {
-    auto& options = static_cast<mada::MadaOptions&>(group_at(checked(optimizer), group).options());
-    mada::MadaOptions candidate = options;
-    candidate.weight_decay(weight_decay).validate_group();
-    options.weight_decay(weight_decay);
+    mada::Mada& opt = checked(optimizer);
+    set_group_scalars(opt, group, mada::detail::group_options(group_at(opt, group)).lr(), weight_decay);
   });
 }
 

@@ -30,7 +30,10 @@ mada_status mada_tensor_create(const float* data, size_t count, const int64_t* s
     int64_t numel = 1;
     for (size_t i = 0; i < ndim; ++i) {
       if (sizes[i] < 0) fail(ErrorKind::InvalidArgument, "shape[" + std::to_string(i) + "] is negative");
-      numel *= sizes[i];
+      // A float tensor's bytes must fit an int64 (libtorch's limit) as well as its elements.
+      if (__builtin_mul_overflow(numel, sizes[i], &numel) || numel > INT64_MAX / static_cast<int64_t>(sizeof(float)))
+        fail(ErrorKind::InvalidArgument, "shape[" + std::to_string(i) + "] = " + std::to_string(sizes[i]) +
+                                             " makes the tensor's size overflow");
     }
     if (static_cast<size_t>(numel) != count)
       fail(ErrorKind::InvalidArgument, "count " + std::to_string(count) + " differs from the shape's " +

@@ -79,6 +79,21 @@ mada_trainer_options to_c(const mada::TrainerOptions& t) {
 
 }  // namespace
 
+namespace {
+
+// Outside extern "C": a C++ helper, not a symbol of the C ABI.
+// The trainer's optimizer as MADA, or an error naming what it is instead.
+const mada::Mada& mada_of(const mada_trainer* trainer) {
+  require_non_null(trainer, "trainer");
+  const auto* mada = dynamic_cast<const mada::Mada*>(&trainer->trainer->optimizer());
+  if (mada == nullptr)
+    fail(ErrorKind::InvalidArgument, "the trainer's optimizer (" + mada::name_of(trainer->trainer->options().optimizer.kind) +
+                                         ") is not of the MADA family and has no coefficients");
+  return *mada;
+}
+
+}  // namespace
+
 extern "C" {
 
 mada_status mada_dataset_create_fashion_mnist(const char* directory, int64_t train_limit, mada_dataset** out) noexcept {
@@ -182,19 +197,6 @@ mada_status mada_trainer_step_count(const mada_trainer* trainer, int64_t* out) n
   });
 }
 
-namespace {
-
-// The trainer's optimizer as MADA, or an error naming what it is instead.
-const mada::Mada& mada_of(const mada_trainer* trainer) {
-  require_non_null(trainer, "trainer");
-  const auto* mada = dynamic_cast<const mada::Mada*>(&trainer->trainer->optimizer());
-  if (mada == nullptr)
-    fail(ErrorKind::InvalidArgument, "the trainer's optimizer (" + mada::name_of(trainer->trainer->options().optimizer.kind) +
-                                         ") is not of the MADA family and has no coefficients");
-  return *mada;
-}
-
-}  // namespace
 
 mada_status mada_trainer_coefficients(const mada_trainer* trainer, mada_coefficients* out) noexcept {
   return guarded_torch([&] {

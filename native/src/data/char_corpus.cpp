@@ -5,6 +5,8 @@
 #include "seeded_generator.h"
 #include "shard_rows.h"
 
+#include "kernels/src/io/files.h"
+
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -14,6 +16,13 @@
 #include <unordered_map>
 
 namespace mada {
+
+namespace {
+
+// The largest text file the corpus reader takes: 1 GiB (the King James Bible is 4.4 MB).
+constexpr uint64_t kMaxCorpusBytes = uint64_t{1} << 30;
+
+}  // namespace
 
 std::vector<char32_t> decode_utf8(const std::string& bytes) {
   std::vector<char32_t> out;
@@ -39,9 +48,9 @@ CharCorpus::CharCorpus(const std::string& path, int64_t context, double validati
   if (context < 1) fail(ErrorKind::InvalidArgument, "context must be positive");
   if (!(validation_fraction > 0.0 && validation_fraction < 1.0))
     fail(ErrorKind::InvalidArgument, "validation_fraction must lie in (0, 1)");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(ErrorKind::Io, "cannot open text corpus " + path);
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // A directory, a device or a pipe is refused as Io naming it; so is a file above the limit,
+  // which would need 8 bytes of tokens (and as much again in windows) per character.
+  const std::string bytes = kernels::read_file(path, kMaxCorpusBytes, "a text corpus");
   std::vector<char32_t> text;
   try {
     text = decode_utf8(bytes);

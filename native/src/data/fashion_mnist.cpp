@@ -11,11 +11,16 @@
 
 #include <memory>
 
+#include <sys/stat.h>
+
 namespace mada {
 
 namespace {
 
 std::string read_maybe_gzipped(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))  // a device or pipe would be read forever
+    fail(ErrorKind::Io, "cannot read '" + path + "': not a regular file, so not an IDX file");
   gzFile file = gzopen(path.c_str(), "rb");  // reads plain files unchanged too
   if (file == nullptr) fail(ErrorKind::Io, "cannot open " + path);
   std::unique_ptr<gzFile_s, int (*)(gzFile)> closer(file, gzclose);
@@ -50,10 +55,15 @@ torch::Tensor read_idx(const std::string& path) {
   const size_t dims = magic & 0xFF;
   if (b.size() < 4 + 4 * dims) fail(ErrorKind::InvalidArgument, path + " is truncated in its header");
   std::vector<int64_t> shape;
-  size_t count = 1;
+  uint64_t count = 1;
   for (size_t d = 0; d < dims; ++d) {
     shape.push_back(big_endian(b, 4 + 4 * d));
-    count *= static_cast<size_t>(shape.back());
+    // A header that promises more bytes than any file holds is malformed, not a bug of ours.
+    if (__builtin_mul_overflow(count, static_cast<uint64_t>(shape.back()), &count) || count > b.size())
+      fail(ErrorKind::InvalidArgument, path + " is not a valid IDX file: its header promises " +
+                                           "dimensions whose product exceeds the file's " + std::to_string(b.size()) +
+                                           " bytes (dimension " + std::to_string(d) + " is " +
+                                           std::to_string(shape.back()) + ")");
   }
   const size_t offset = 4 + 4 * dims;
   if (b.size() != offset + count)

@@ -54,6 +54,11 @@ c10::intrusive_ptr<c10d::Store> make_store(const DistributedOptions& o, const St
   return c10::make_intrusive<c10d::TCPStore>(address.host, tcp);
 }
 
+std::string failure(int64_t rank, const char* what) {
+  return "data-parallel rank " + std::to_string(rank) + " failed to " + what +
+         " (a peer rank stopped, hung past the timeout, or cannot be reached): ";
+}
+
 // Runs a c10d call; its failure (a peer gone, a timeout, a refused connection) becomes a
 // mada::Error naming this rank and what it was doing.
 template <typename F>
@@ -62,9 +67,10 @@ auto on_rank(int64_t rank, const char* what, F&& f) -> decltype(f()) {
     return f();
   } catch (const Error&) {
     throw;
+  } catch (const c10::Error& e) {  // its what() carries libtorch's C++ backtrace: not for users
+    fail(ErrorKind::Distributed, failure(rank, what) + e.what_without_backtrace());
   } catch (const std::exception& e) {
-    fail(ErrorKind::Distributed, "data-parallel rank " + std::to_string(rank) + " failed to " + what +
-                            " (a peer rank stopped, hung past the timeout, or cannot be reached): " + e.what());
+    fail(ErrorKind::Distributed, failure(rank, what) + e.what());
   }
 }
 

@@ -17,9 +17,15 @@ void write_checkpoint(kernels::RecordWriter& records, const std::string& path) {
   kernels::write_file_atomically(path, seal_checkpoint(records));
 }
 
-CheckpointReader CheckpointReader::open(const std::string& path) {
+uint64_t max_checkpoint_bytes(uint64_t tensors, uint64_t elements, uint64_t rows) {
+  // Each record: a name of a few dozen characters, its type, rank and shape; 8 bytes per element.
+  constexpr uint64_t kRecord = 512, kElement = 8, kFixed = 64 * 1024;
+  return kFixed + (rows + 1) * (tensors * kRecord + elements * kElement);
+}
+
+CheckpointReader CheckpointReader::open(const std::string& path, uint64_t max_bytes) {
   CheckpointReader reader;
-  reader.bytes_ = kernels::read_file(path);
+  reader.bytes_ = kernels::read_file(path, max_bytes, "a checkpoint of this model and optimizer");
   try {
     reader.parse(reader.bytes_.data(), reader.bytes_.size());
   } catch (const Error& e) {

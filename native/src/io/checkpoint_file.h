@@ -16,6 +16,11 @@ inline constexpr const char* kCheckpointMagic = "MADACKP2";
 inline constexpr const char* kEarlierCheckpointMagic = "MADACKP1";
 
 std::string seal_checkpoint(kernels::RecordWriter& records);
+
+// An upper bound of the size of a checkpoint of `tensors` tensors of `elements` elements in
+// all, each with up to `rows` state rows of its own (mada::Mada keeps 12 per parameter): a file
+// larger than this cannot be a valid checkpoint of them, and is refused before it is read.
+uint64_t max_checkpoint_bytes(uint64_t tensors, uint64_t elements, uint64_t rows);
 // Atomic: a temporary file in the same folder, renamed over path.
 void write_checkpoint(kernels::RecordWriter& records, const std::string& path);
 
@@ -23,7 +28,8 @@ void write_checkpoint(kernels::RecordWriter& records, const std::string& path);
 // wrong, naming the file; Io when it cannot be read).
 class CheckpointReader {
  public:
-  static CheckpointReader open(const std::string& path);
+  // max_bytes: max_checkpoint_bytes of what the checkpoint must hold.
+  static CheckpointReader open(const std::string& path, uint64_t max_bytes);
   // Reads data in place: it must outlive the reader.
   static CheckpointReader of_bytes(const char* data, size_t size);
 

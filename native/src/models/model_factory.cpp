@@ -16,9 +16,16 @@ namespace mada {
 
 namespace {
 
+// The largest width, layer or head count a model takes: 2^20. Above it a size is a caller's
+// mistake (a layer's element count would overflow before any allocation could be tried);
+// below it, a model too large for the memory fails as out of memory.
+constexpr int64_t kMaxModelSize = int64_t{1} << 20;
+
 // A size given by the user, or the model's default when 0.
 int64_t size_or(int64_t value, int64_t fallback, const char* name) {
-  if (value < 0) fail(ErrorKind::InvalidArgument, std::string(name) + " must not be negative");
+  if (value < 0 || value > kMaxModelSize)
+    fail(ErrorKind::InvalidArgument, std::string(name) + " = " + std::to_string(value) + " (must lie in [0, " +
+                                         std::to_string(kMaxModelSize) + "]; 0 takes the default)");
   return value == 0 ? fallback : value;
 }
 

@@ -2,10 +2,14 @@
 // runs the core's fused CPU step. The math is all in native/kernels.
 #include "optimizer_core.h"
 
+#include "kernels/src/cpu/loop_table.h"
+#include "kernels/src/step/range_limits.h"
+
 #include <torch/autograd.h>
 
 #include <ATen/Parallel.h>
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -18,6 +22,26 @@ MadaOptions& group_options(torch::optim::OptimizerParamGroup& group) {
   if (o == nullptr)
     fail(ErrorKind::InvalidArgument, "a parameter group of mada::Mada must hold mada::MadaOptions");
   return *o;
+}
+
+bool group_is_double(const torch::optim::OptimizerParamGroup& group) {
+  const auto& params = group.params();
+  return !params.empty() && std::all_of(params.begin(), params.end(), [](const torch::Tensor& p) {
+    return p.defined() && p.scalar_type() == torch::kDouble;
+  });
+}
+
+void check_group(const torch::optim::OptimizerParamGroup& group, const MadaOptions& defaults, size_t index) {
+  const auto* go = dynamic_cast<const MadaOptions*>(&group.options());
+  if (go == nullptr) fail(ErrorKind::InvalidArgument, "a parameter group of mada::Mada must hold mada::MadaOptions");
+  const std::string problem = kernels::group_scalars_problem(defaults.step(), go->lr(), go->weight_decay(),
+                                                             group_is_double(group));
+  if (!problem.empty())
+    fail(ErrorKind::InvalidArgument, "parameter group " + std::to_string(index) + ": " + problem);
+  if (const char* field = go->step().first_step_wide_override(defaults.step()))
+    fail(ErrorKind::InvalidArgument, "parameter group " + std::to_string(index) + " sets " + field +
+                                         ", which mada::Mada reads from its own options only: a group may set only "
+                                         "lr and weight_decay");
 }
 
 torch::ScalarType state_dtype(const torch::Tensor& p) {
@@ -111,22 +135,41 @@ class AtenParallel final : public kernels::Parallel {
   }
 };
 
-// A group's options: valid lr and weight decay, and nothing else of its own (see
-// StepOptions::first_step_wide_override).
-void check_group(const MadaOptions& group, const MadaOptions& defaults, size_t index) {
-  group.validate_group();
-  if (const char* field = group.step().first_step_wide_override(defaults.step()))
-    fail(ErrorKind::InvalidArgument, "parameter group " + std::to_string(index) + " sets " + field +
-                                         ", which mada::Mada reads from its own options only: a group may set only "
-                                         "lr and weight_decay");
+std::string flat_name(const std::vector<torch::optim::OptimizerParamGroup>& groups, size_t flat) {
+  for (size_t gi = 0; gi < groups.size(); ++gi) {
+    if (flat < groups[gi].params().size()) return Where{gi, flat};
+    flat -= groups[gi].params().size();
+  }
+  return "parameter " + std::to_string(flat);
+}
+
+// A gradient must be a buffer of its own or exactly its parameter's (memory_ranges.h): each
+// contiguous gradient against the parameters `ranges` holds (numbered over all groups). A
+// non-contiguous gradient is read through a copy of its own.
+void check_gradients_apart(const std::vector<torch::optim::OptimizerParamGroup>& groups,
+                           const kernels::MemoryRanges& ranges) {
+  size_t flat = 0;
+  for (size_t gi = 0; gi < groups.size(); ++gi) {
+    for (size_t pi = 0; pi < groups[gi].params().size(); ++pi, ++flat) {
+      const torch::Tensor& g = groups[gi].params()[pi].grad();
+      if (!g.defined() || !g.is_contiguous()) continue;
+      const auto other = ranges.gradient_overlap(g.data_ptr(), static_cast<uint64_t>(g.nbytes()), flat);
+      if (other < 0) continue;
+      fail(ErrorKind::InvalidArgument,
+           "the gradient of " + std::string(Where{gi, pi}) + " overlaps the memory of " +
+               (static_cast<size_t>(other) == flat ? std::string("its own parameter, shifted")
+                                                   : flat_name(groups, static_cast<size_t>(other))) +
+               "; a gradient must be a buffer of its own or exactly its parameter's");
+    }
+  }
 }
 
 }  // namespace
 
 Mada::Mada(std::vector<torch::optim::OptimizerParamGroup> param_groups, MadaOptions defaults)
     : Optimizer(std::move(param_groups), validated(defaults)), core_(std::make_unique<Core>()) {
-  for (size_t gi = 0; gi < param_groups_.size(); ++gi)
-    check_group(detail::group_options(param_groups_[gi]), defaults, gi);
+  for (size_t gi = 0; gi < param_groups_.size(); ++gi) detail::check_group(param_groups_[gi], defaults, gi);
+  kernels::active_loops();  // a MADA_CPU_KERNEL naming no variant, or a missing one, is refused here
   core_->hyper.q = kernels::project(defaults.q0(), defaults.step());
 }
 
@@ -175,16 +218,17 @@ torch::Tensor Mada::step(LossClosure closure) {
   std::vector<torch::Tensor> contiguous_grads;  // only for the rare non-contiguous gradient
   std::vector<std::pair<size_t, const torch::Tensor*>> fresh;  // slot index, its parameter
   core_->ranges.clear();
+  size_t flat = 0;  // the parameter's index over all groups, for the overlap checks
   for (size_t gi = 0; gi < param_groups_.size(); ++gi) {
     auto& group = param_groups_[gi];
     const MadaOptions& go = detail::group_options(group);
-    check_group(go, o, gi);
+    detail::check_group(group, o, gi);
     step.group_lr.push_back(go.lr());
     for (size_t pi = 0; pi < group.params().size(); ++pi) {
       const torch::Tensor& p = group.params()[pi];
       const Where name{gi, pi};
       detail::check_param(p, name);
-      core_->ranges.add(p.data_ptr(), static_cast<uint64_t>(p.nbytes()));
+      core_->ranges.add(p.data_ptr(), static_cast<uint64_t>(p.nbytes()), flat++);
       const torch::Tensor& g = p.grad();
       auto it = state_.find(state_key(p));
       auto* state = it == state_.end() ? nullptr : static_cast<MadaParamState*>(it->second.get());
@@ -217,6 +261,7 @@ torch::Tensor Mada::step(LossClosure closure) {
   }
 
   core_->ranges.require_disjoint();  // a tensor given twice would have its state freed in use
+  check_gradients_apart(param_groups_, core_->ranges);
 
   const AtenParallel parallel;
   if (step.begin(core_->hyper, o.step(), parallel) != kernels::CpuStep::Start::Update) return loss;

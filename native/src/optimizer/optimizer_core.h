@@ -32,6 +32,15 @@ inline std::string operator+(const Where& w, const char* s) { return std::string
 // The MadaOptions of a group (mada::Error if a group holds another options type).
 MadaOptions& group_options(torch::optim::OptimizerParamGroup& group);
 
+// Whether a group's lr limit is float64's: all its parameters are float64 (one float32
+// parameter, or none, makes it float32's, the stricter).
+bool group_is_double(const torch::optim::OptimizerParamGroup& group);
+
+// The group's own options (lr, weight decay) valid, within the limits a step takes for its
+// parameters' type, and nothing else of its own (StepOptions::first_step_wide_override):
+// mada::Error(InvalidArgument) naming the group, the value and the limit otherwise.
+void check_group(const torch::optim::OptimizerParamGroup& group, const MadaOptions& defaults, size_t index);
+
 // Why a state does not fit p: "its optimizer state does not fit a parameter of ...".
 std::string state_misfit(const torch::Tensor& p, const StepOptions& o);
 

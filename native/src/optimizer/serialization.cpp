@@ -8,6 +8,7 @@
 #include "../io/checkpoint_file.h"
 
 #include "kernels/src/step/loaded_state.h"
+#include "kernels/src/step/range_limits.h"
 
 namespace mada {
 
@@ -104,6 +105,9 @@ void MadaStateIo::load(Mada& optimizer, TensorReader& in) {
     fail(ErrorKind::Checkpoint, "checkpoint format " + std::to_string(format) + " is not the supported format " +
                                     std::to_string(kFormatVersion));
   const int64_t mode = in.read_int("mada_mode");
+  if (mode != 0 && mode != 1)
+    fail(ErrorKind::Checkpoint, "checkpoint is corrupt: its mode holds " + std::to_string(mode) +
+                                    ", neither paper (0) nor reference (1)");
   if (mode != static_cast<int64_t>(o.mode()))
     fail(ErrorKind::Checkpoint, std::string("checkpoint was saved in ") +
                                     (mode == 0 ? "paper" : "reference") +
@@ -165,15 +169,14 @@ void MadaStateIo::load(Mada& optimizer, TensorReader& in) {
     states[i] = std::move(s);
   }
   loaded.prev_lr.assign(prev.data_ptr<double>(), prev.data_ptr<double>() + groups);
-  kernels::check_loaded_hyper(loaded, o.step());
+  kernels::check_loaded_hyper(loaded, o.step(), hyper.q);
   for (int64_t gi = 0; gi < groups; ++gi) {
-    MadaOptions candidate = detail::group_options(param_groups[gi]);
-    candidate.lr(lrs[gi].item<double>()).weight_decay(decays[gi].item<double>());
-    try {
-      candidate.validate_group();
-    } catch (const Error& e) {
-      fail(ErrorKind::Checkpoint, std::string("checkpoint group options: ") + e.what());
-    }
+    const bool is_double = detail::group_is_double(param_groups[gi]);
+    std::string problem =
+        kernels::group_scalars_problem(o.step(), lrs[gi].item<double>(), decays[gi].item<double>(), is_double);
+    if (problem.empty()) problem = kernels::lr_and_decay_problem(o.step(), loaded.prev_lr[gi], 0.0, is_double);
+    if (!problem.empty())
+      fail(ErrorKind::Checkpoint, "checkpoint parameter group " + std::to_string(gi) + ": " + problem);
   }
 
   // Commit.
@@ -224,7 +227,11 @@ void save_checkpoint(const Mada& optimizer, const std::string& path) {
 }
 
 void load_checkpoint(Mada& optimizer, const std::string& path) {
-  const auto checkpoint = detail::CheckpointReader::open(path);  // its errors name the path
+  uint64_t tensors = 0, elements = 0;
+  for (const auto& group : optimizer.param_groups())
+    for (const auto& p : group.params()) ++tensors, elements += static_cast<uint64_t>(p.numel());
+  const auto checkpoint =  // its errors name the path
+      detail::CheckpointReader::open(path, detail::max_checkpoint_bytes(tensors, elements, 12));
   try {
     load_records(optimizer, checkpoint);
   } catch (const Error& e) {

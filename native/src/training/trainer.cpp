@@ -94,10 +94,11 @@ Trainer::Trainer(std::shared_ptr<Model> model, std::shared_ptr<const Dataset> da
   if (const auto* gpt = dynamic_cast<const Gpt*>(model_.get())) check_fits(*gpt, *dataset_);
   schedule_ = CosineSchedule{options_.optimizer.lr, options_.optimizer.lr * options_.min_lr_ratio,
                              options_.warmup_steps, options_.total_steps};
-  const bool sharded = options_.distributed.enabled() && options_.distributed.shard_state;
-  if (sharded && !is_mada_family(options_.optimizer.kind))
+  // Refused at any world size: a run that shards nothing alone would fail only once scaled out.
+  if (options_.distributed.shard_state && !is_mada_family(options_.optimizer.kind))
     fail(ErrorKind::Unsupported, "the sharded optimizer state (shard_state) is for the MADA family; " +
                                      name_of(options_.optimizer.kind) + " keeps its whole state on every rank");
+  const bool sharded = options_.distributed.enabled() && options_.distributed.shard_state;
   if (options_.distributed.enabled()) {
     ranks_ = std::make_unique<detail::Communicator>(options_.distributed);
     check_same_setup();
@@ -370,7 +371,11 @@ void Trainer::load(const std::string& path) {
 }
 
 Trainer::Loaded Trainer::read(const std::string& path) {
-  const auto checkpoint = detail::CheckpointReader::open(path);  // its errors name the path
+  uint64_t tensors = 0, elements = 0;
+  for (const auto& t : model_tensors(*model_)) ++tensors, elements += static_cast<uint64_t>(t.numel());
+  // Any optimizer's state: MADA's 12 rows per parameter is the most.
+  const auto checkpoint =  // its errors name the path
+      detail::CheckpointReader::open(path, detail::max_checkpoint_bytes(tensors, elements, 12));
   const std::string what = "'" + path + "'";
   try {
     detail::RecordTensorReader top(checkpoint.records()), model(checkpoint.records(), "model."),

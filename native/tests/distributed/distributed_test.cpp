@@ -133,7 +133,6 @@ class DataParallel : public ::testing::Test {
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   }
 
- private:
   static pid_t spawn(const Args& args, const std::string& error_file) {
     std::vector<char*> argv;
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
@@ -149,8 +148,6 @@ class DataParallel : public ::testing::Test {
   }
 
   fs::path dir_;
-
- protected:
   std::string store_;  // where the ranks meet; empty: a fresh file store per run
 };
 
@@ -305,8 +302,25 @@ TEST_F(DataParallel, AHungRankStopsTheOthersAtTheTimeout) {
   const auto exits = run("hung", 2, {"--steps", "30", "--timeout", "3"}, {{1, {"--hang-at", "3"}}}, 120, true);
   EXPECT_EQ(exits[0].code, 3) << exits[0].error;
   EXPECT_NE(exits[0].error.find("Error(8)"), std::string::npos) << exits[0].error;
+  // libtorch's own message, without its C++ backtrace (13 "frame #" lines, 2,600 characters).
+  EXPECT_EQ(exits[0].error.find("frame #"), std::string::npos) << exits[0].error;
   EXPECT_LT(exits[0].seconds, 60.0);
   EXPECT_EQ(exits[1].code, -1) << "the hung rank was still waiting, and was killed";
+}
+
+// A rank whose peers never come stops at the timeout, naming the store; the message carries
+// libtorch's text without its C++ backtrace (13 "frame #" lines, 2,600 characters, before).
+TEST_F(DataParallel, ARankWhosePeersNeverJoinStopsAtTheTimeoutWithoutABacktrace) {
+  const Args args = {MADA_DP_WORKER, "--out", path("lonely-0"), "--folder", dir_.string(), "--rank", "0",
+                     "--world-size", "2", "--store", "file:" + path("lonely-store"), "--steps", "3", "--timeout", "3"};
+  const pid_t pid = spawn(args, path("lonely-0.err"));
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  const std::string error = slurp(path("lonely-0.err"));
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 3) << error;
+  EXPECT_NE(error.find("failed to join the run at file:"), std::string::npos) << error;
+  EXPECT_EQ(error.find("frame #"), std::string::npos) << error;
+  EXPECT_EQ(error.find("Exception raised from"), std::string::npos) << error;
 }
 
 TEST_F(DataParallel, RanksGivenOtherOptionsOrModelsAreRefusedBeforeTraining) {

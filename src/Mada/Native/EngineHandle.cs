@@ -13,6 +13,16 @@ internal sealed unsafe class EngineHandle : MadaHandle<EngineHandle>, IParamGrou
     // Up to this many parameters the step's pointer arrays live on the stack (2 KiB).
     private const int StackPointerCount = 256;
 
+    /// <summary>mada_cpu_kernel: the variant steps use in this process.</summary>
+    public static string CpuKernel()
+    {
+        const int Capacity = 32;
+        byte* name = stackalloc byte[Capacity];
+        nuint length;
+        Ensure.Ok(KernelMethods.mada_cpu_kernel(name, Capacity, &length));
+        return System.Text.Encoding.ASCII.GetString(name, (int)Math.Min(length, (nuint)(Capacity - 1)));
+    }
+
     public static EngineHandle Create(MadaOptions options)
     {
         var native = options.ToNative();

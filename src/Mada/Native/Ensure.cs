@@ -61,6 +61,7 @@ internal static class Ensure
             mada_status.MADA_ERROR_IO => new IOException(message),
             mada_status.MADA_ERROR_UNSUPPORTED => new NotSupportedException(message),
             mada_status.MADA_ERROR_DISTRIBUTED => new DistributedTrainingException(message),
+            mada_status.MADA_ERROR_OUT_OF_MEMORY => new InsufficientMemoryException(message),
             mada_status.MADA_ERROR_BUFFER_TOO_SMALL or mada_status.MADA_ERROR_INTERNAL => new MadaException(code, message),
             _ => new MadaException(code, $"{message} (status {(uint)status}, unknown to this version of Mada.dll)"),
         };

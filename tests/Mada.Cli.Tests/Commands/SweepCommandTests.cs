@@ -111,7 +111,7 @@ public sealed class SweepCommandTests
         using var run = new TinyRun();
         string output = run.PathOf("sweep");
 
-        var result = await MadaProgram.RunAsync(run.Sweep("sweep", steps: 4, "--beta1", "0.5", "--beta2", "0.6,0.9", "--optimizers", "adam", "--lr", "1e30"));
+        var result = await MadaProgram.RunAsync(run.Sweep("sweep", steps: 4, "--beta1", "0.5", "--beta2", "0.6,0.9", "--optimizers", "adam", "--lr", "1e9"));
 
         Assert.True(result.ExitCode == 0, result.Error);
         var cells = Summary(output).GetProperty("cells").EnumerateArray().ToList();

@@ -106,6 +106,46 @@ public sealed class EngineInvalidInputTests : LeakCheckedTest
     }
 
     [Fact]
+    public void ASchedulerWritingAValueTheStepWouldRefuseIsToldAtItsWrite()
+    {
+        using var engine = new MadaEngine(MadaOptions.Mada with { Lr = 1e-2, WeightDecay = 0.01 });
+        engine.AddGroup([4]);
+        var group = engine.ParamGroups[0];
+
+        var lr = NativeFailure.Expect<ArgumentException>(() => group.LearningRate = 1e30);
+        var decay = NativeFailure.Expect<ArgumentException>(() => group.WeightDecay = 300);
+
+        Assert.Contains("lr = 1e+30 is above", lr.Message, StringComparison.Ordinal);
+        Assert.Contains("lr x weight_decay = 3 is above 2", decay.Message, StringComparison.Ordinal);
+        Assert.Equal((1e-2, 0.01), (group.LearningRate, group.WeightDecay));
+    }
+
+    [Fact]
+    public void TheCpuKernelIsOneOfTheThreeAndTheWidestTheProcessorHas()
+    {
+        string kernel = MadaEngine.CpuKernel;
+        string cpu = File.ReadAllText("/proc/cpuinfo");
+        bool avx512 = new[] { " avx512f", " avx512bw", " avx512dq", " avx512vl" }.All(f => cpu.Contains(f, StringComparison.Ordinal));
+        string widest = avx512 ? "avx512" : cpu.Contains(" avx2", StringComparison.Ordinal) ? "avx2" : "baseline";
+
+        Assert.Contains(kernel, new[] { "baseline", "avx2", "avx512" });
+        if (Environment.GetEnvironmentVariable("MADA_CPU_KERNEL") is null)
+        {
+            Assert.Equal(widest, kernel);
+        }
+    }
+
+    [Fact]
+    public void StateTooLargeForTheMemoryIsInsufficientMemoryAndAddsNothing()
+    {
+        using var engine = new MadaEngine(MadaOptions.Mada);
+
+        NativeFailure.Expect<InsufficientMemoryException>(() => engine.AddGroup([1L << 40]));
+
+        Assert.Equal((0, 0), (engine.GroupCount, engine.ParameterCount));
+    }
+
+    [Fact]
     public void LrAndWeightDecayPerGroupAreKept()
     {
         using var engine = new MadaEngine(MadaOptions.Mada with { Lr = 0.125, WeightDecay = 0.5 });

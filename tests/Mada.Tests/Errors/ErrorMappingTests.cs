@@ -16,6 +16,7 @@ public sealed class ErrorMappingTests
     [InlineData((int)mada_status.MADA_ERROR_UNSUPPORTED, typeof(NotSupportedException))]
     [InlineData((int)mada_status.MADA_ERROR_INTERNAL, typeof(MadaException))]
     [InlineData((int)mada_status.MADA_ERROR_DISTRIBUTED, typeof(DistributedTrainingException))]
+    [InlineData((int)mada_status.MADA_ERROR_OUT_OF_MEMORY, typeof(InsufficientMemoryException))]
     public void StatusMapsToItsExceptionType(int status, Type expected)
     {
         var exception = Ensure.ToException((mada_status)status, NativeMessage, outOfRangeParameter: null);

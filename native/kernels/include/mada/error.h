@@ -14,6 +14,7 @@ enum class ErrorKind : int {
   Io = 5,               // a file could not be read or written
   Unsupported = 6,      // valid, but not in this build (e.g. CUDA tensors without CUDA)
   Distributed = 8,      // a data-parallel peer stopped, timed out, or disagrees with this rank
+  OutOfMemory = 9,      // an allocation failed: the request was valid, the memory is not there
 };
 
 class Error : public std::runtime_error {

@@ -47,6 +47,10 @@ extern "C" {
 #define MADA_NOEXCEPT
 #endif
 
+/* A status is meant to be read. Under GCC a cast to (void) does not silence
+ * warn_unused_result; where a status is truly of no interest (a cleanup path, say), write
+ *     if (mada_engine_set_threads(engine, 2) != MADA_OK) { }
+ * or (void)!mada_engine_set_threads(engine, 2); both compile without a warning everywhere. */
 #if defined(__GNUC__) || defined(__clang__)
 #define MADA_MUST_USE __attribute__((warn_unused_result))
 #else
@@ -56,13 +60,15 @@ extern "C" {
 typedef enum mada_status {
   MADA_OK = 0,
   MADA_ERROR_INVALID_ARGUMENT = 1, /* bad option, shape, dtype, index or NULL pointer */
-  MADA_ERROR_NON_FINITE = 2,       /* a gradient held NaN or Inf (policy MADA_NON_FINITE_ERROR) */
+  MADA_ERROR_NON_FINITE = 2,       /* a gradient held NaN or Inf, or an element too large for its
+                                      second moment (policy MADA_NON_FINITE_ERROR) */
   MADA_ERROR_BUFFER_TOO_SMALL = 3, /* the needed size was written to the size out-parameter */
   MADA_ERROR_CHECKPOINT = 4,       /* corrupt checkpoint, or one of another model or mode */
   MADA_ERROR_IO = 5,               /* a file could not be read or written */
   MADA_ERROR_UNSUPPORTED = 6,      /* valid request this build cannot serve (e.g. CUDA) */
   MADA_ERROR_INTERNAL = 7,         /* a bug: please report the message */
-  MADA_ERROR_DISTRIBUTED = 8       /* a data-parallel peer stopped, timed out, or disagrees */
+  MADA_ERROR_DISTRIBUTED = 8,      /* a data-parallel peer stopped, timed out, or disagrees */
+  MADA_ERROR_OUT_OF_MEMORY = 9     /* an allocation failed (host or device); nothing changed */
 } mada_status;
 
 typedef enum mada_mode {
@@ -72,7 +78,8 @@ typedef enum mada_mode {
 
 typedef enum mada_non_finite_policy {
   MADA_NON_FINITE_ERROR = 0, /* fail the step with MADA_ERROR_NON_FINITE (default) */
-  MADA_NON_FINITE_SKIP = 1   /* skip the step silently; mada_optimizer_skipped_steps counts it */
+  MADA_NON_FINITE_SKIP = 1   /* skip the step silently; mada_optimizer_skipped_steps counts it.
+                                Only gradients are skipped: a bad lr is always an error */
 } mada_non_finite_policy;
 
 typedef enum mada_preset {
@@ -129,7 +136,7 @@ typedef struct mada_options {
 } mada_options;
 
 /* Bumped whenever a signature or a struct layout below changes. */
-#define MADA_KERNELS_ABI_VERSION 3
+#define MADA_KERNELS_ABI_VERSION 4
 
 /* The element type of a parameter group's parameters, gradients and state. */
 typedef enum mada_dtype {
@@ -148,6 +155,13 @@ MADA_API uint32_t mada_kernels_abi_version(void) MADA_NOEXCEPT;
  * and returns its full length without the NUL. buffer may be NULL to query the length. */
 MADA_API size_t mada_last_error(char* buffer, size_t capacity) MADA_NOEXCEPT;
 
+/* The CPU kernel variant steps use in this process: "baseline", "avx2" or "avx512", the widest
+ * the processor and its OS support, or the one the environment variable MADA_CPU_KERNEL names
+ * (an unknown name is MADA_ERROR_INVALID_ARGUMENT, a missing variant MADA_ERROR_UNSUPPORTED,
+ * here and at mada_engine_create). Copied as mada_last_error copies: NUL-terminated, truncated
+ * to capacity (buffer may be NULL); *length gets the full length without the NUL. */
+MADA_API MADA_MUST_USE mada_status mada_cpu_kernel(char* buffer, size_t capacity, size_t* length) MADA_NOEXCEPT;
+
 /* Options --------------------------------------------------------------------------------- */
 
 /* Fills *out with a preset's defaults (the authors' values; lr 1e-3, Lion 1e-4). */
@@ -162,9 +176,10 @@ MADA_API MADA_MUST_USE mada_status mada_options_validate(const mada_options* opt
 MADA_API MADA_MUST_USE mada_status mada_engine_create(const mada_options* options, mada_engine** out) MADA_NOEXCEPT;
 MADA_API void mada_engine_destroy(mada_engine* engine) MADA_NOEXCEPT;
 
-/* Adds a parameter group of `count` parameters, parameter i holding numels[i] elements of
- * dtype, with its own lr and weight decay. Allocates their state (all of it, or nothing).
- * Parameters are numbered over all groups in the order they were added. */
+/* Adds a parameter group of `count` >= 1 parameters, parameter i holding numels[i] elements of
+ * dtype, with its own lr and weight decay. Allocates their state (all of it, or nothing:
+ * MADA_ERROR_OUT_OF_MEMORY). Parameters are numbered over all groups in the order they were
+ * added. lr and weight decay are checked here, as by the setters below. */
 MADA_API MADA_MUST_USE mada_status mada_engine_add_group(mada_engine* engine, const int64_t* numels,
                                                         size_t count, mada_dtype dtype, double lr,
                                                         double weight_decay) MADA_NOEXCEPT;
@@ -172,6 +187,10 @@ MADA_API MADA_MUST_USE mada_status mada_engine_add_group(mada_engine* engine, co
 MADA_API MADA_MUST_USE mada_status mada_engine_group_count(const mada_engine* engine, size_t* out) MADA_NOEXCEPT;
 MADA_API MADA_MUST_USE mada_status mada_engine_parameter_count(const mada_engine* engine, size_t* out) MADA_NOEXCEPT;
 
+/* A group's lr and weight decay. A setter refuses (MADA_ERROR_INVALID_ARGUMENT, naming the value
+ * and the limit, nothing changed) what a step could not take: a negative or non-finite value, an
+ * lr that could carry a parameter of the group's dtype past its range at these options' bounds
+ * and eps, or lr x weight_decay above 2, where the decay would grow the parameters. */
 MADA_API MADA_MUST_USE mada_status mada_engine_lr(const mada_engine* engine, size_t group, double* out) MADA_NOEXCEPT;
 MADA_API MADA_MUST_USE mada_status mada_engine_set_lr(mada_engine* engine, size_t group, double lr) MADA_NOEXCEPT;
 MADA_API MADA_MUST_USE mada_status mada_engine_weight_decay(const mada_engine* engine, size_t group,
@@ -185,8 +204,9 @@ MADA_API MADA_MUST_USE mada_status mada_engine_set_threads(mada_engine* engine, 
 
 /* One update, in place. params[i] and grads[i] point to parameter i's numels[i] contiguous
  * elements of its group's dtype and to its gradient; a NULL gradient means that parameter has
- * none this step. count must equal the parameter count. Parameters must not overlap. The
- * memory is only used during the call. */
+ * none this step. count must equal the parameter count. Parameters must not overlap; a
+ * gradient may be exactly its parameter's memory, but must overlap no other parameter, nor its
+ * own shifted (MADA_ERROR_INVALID_ARGUMENT). The memory is only used during the call. */
 MADA_API MADA_MUST_USE mada_status mada_engine_step(mada_engine* engine, void* const* params,
                                                    const void* const* grads, size_t count) MADA_NOEXCEPT;
 
@@ -221,7 +241,9 @@ MADA_API MADA_MUST_USE mada_status mada_engine_save_buffer(const mada_engine* en
 MADA_API MADA_MUST_USE mada_status mada_engine_load_buffer(mada_engine* engine, const uint8_t* data,
                                                           size_t size) MADA_NOEXCEPT;
 
-/* The same bytes in a file, written atomically (a temporary file renamed over path). */
+/* The same bytes in a file, written atomically (a temporary file renamed over path; where path
+ * is a symbolic link, over the file it points to, and the link stays). Loading reads a regular
+ * file of at most the size this engine's state can have: anything else is MADA_ERROR_IO. */
 MADA_API MADA_MUST_USE mada_status mada_engine_save(const mada_engine* engine, const char* path) MADA_NOEXCEPT;
 MADA_API MADA_MUST_USE mada_status mada_engine_load(mada_engine* engine, const char* path) MADA_NOEXCEPT;
 

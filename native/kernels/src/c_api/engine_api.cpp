@@ -2,6 +2,7 @@
 #include "guard.h"
 #include "options_c.h"
 
+#include "../cpu/loop_table.h"
 #include "../engine/engine.h"
 #include "../io/files.h"
 
@@ -42,6 +43,20 @@ mada_status change(mada_engine* e, Body&& body) {
 }  // namespace
 
 extern "C" {
+
+mada_status mada_cpu_kernel(char* buffer, size_t capacity, size_t* length) noexcept {
+  return guarded([&] {
+    require_non_null(length, "length");
+    const char* name = mada::kernels::active_loops().name;
+    const size_t n = std::strlen(name);
+    *length = n;
+    if (buffer != nullptr && capacity > 0) {
+      const size_t copied = n < capacity - 1 ? n : capacity - 1;
+      std::memcpy(buffer, name, copied);
+      buffer[copied] = '\0';
+    }
+  });
+}
 
 mada_status mada_engine_create(const mada_options* options, mada_engine** out) noexcept {
   return guarded([&] {
@@ -153,7 +168,7 @@ mada_status mada_engine_save(const mada_engine* engine, const char* path) noexce
 mada_status mada_engine_load(mada_engine* engine, const char* path) noexcept {
   return change(engine, [&](mada::kernels::Engine& e) {
     require_non_null(path, "path");
-    const std::string bytes = mada::kernels::read_file(path);
+    const std::string bytes = mada::kernels::read_file(path, e.max_saved_bytes(), "an engine state of this engine");
     try {
       e.load(bytes.data(), bytes.size());
     } catch (const mada::Error& error) {

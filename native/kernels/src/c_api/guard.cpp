@@ -19,6 +19,7 @@ static_assert(static_cast<int>(ErrorKind::Checkpoint) == MADA_ERROR_CHECKPOINT);
 static_assert(static_cast<int>(ErrorKind::Io) == MADA_ERROR_IO);
 static_assert(static_cast<int>(ErrorKind::Unsupported) == MADA_ERROR_UNSUPPORTED);
 static_assert(static_cast<int>(ErrorKind::Distributed) == MADA_ERROR_DISTRIBUTED);
+static_assert(static_cast<int>(ErrorKind::OutOfMemory) == MADA_ERROR_OUT_OF_MEMORY);
 
 void set_last_error(const std::string& message) noexcept {
   try {
@@ -37,8 +38,8 @@ mada_status status_of_current_exception() noexcept {
     set_last_error(e.what());
     return static_cast<mada_status>(static_cast<int>(e.kind()));
   } catch (const std::bad_alloc&) {
-    set_last_error("out of memory");
-    return MADA_ERROR_INTERNAL;
+    set_last_error("out of memory: an allocation failed, and nothing was changed");
+    return MADA_ERROR_OUT_OF_MEMORY;
   } catch (const std::exception& e) {
     set_last_error(std::string("internal error: ") + e.what());
     return MADA_ERROR_INTERNAL;

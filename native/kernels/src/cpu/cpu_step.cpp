@@ -35,11 +35,22 @@ void override_loops(const CpuLoops* table) { overridden = table; }
 
 const CpuLoops& active_loops() {
   if (const CpuLoops* table = overridden.load()) return *table;
+  // Thrown again at every call while the variable is wrong: a static that fails to initialise
+  // is initialised again the next time.
   static const CpuLoops& chosen = []() -> const CpuLoops& {
     const char* forced = std::getenv("MADA_CPU_KERNEL");
-    const CpuLoops* avx2 = avx2_loops();
-    if (avx2 != nullptr && !(forced != nullptr && std::strcmp(forced, "baseline") == 0)) return *avx2;
-    return baseline_loops();
+    const CpuLoops* widest = avx512_loops() != nullptr ? avx512_loops() : avx2_loops();
+    if (forced == nullptr || *forced == '\0') return widest != nullptr ? *widest : baseline_loops();
+    const std::string name = forced;
+    const CpuLoops* table = name == "baseline" ? &baseline_loops()
+                            : name == "avx2"   ? avx2_loops()
+                            : name == "avx512" ? avx512_loops()
+                                               : nullptr;
+    if (name != "baseline" && name != "avx2" && name != "avx512")
+      fail(ErrorKind::InvalidArgument, "MADA_CPU_KERNEL=" + name + " names no CPU kernel (baseline, avx2 or avx512)");
+    if (table == nullptr)
+      fail(ErrorKind::Unsupported, "MADA_CPU_KERNEL=" + name + ": this processor, its OS or this build lacks " + name);
+    return *table;
   }();
   return chosen;
 }
@@ -49,10 +60,18 @@ CpuStep::Start CpuStep::begin(HyperState& state, const StepOptions& o, const Par
   // others do: it still joins the sums across ranks, as every rank must.
   if (!across_ranks && std::none_of(slots.begin(), slots.end(), [](const TensorSlot& s) { return s.has_grad(); }))
     return Start::NoGradient;
+  // A group's lr and decay are checked where they enter; a front whose groups can be changed
+  // from outside (torch's param_groups) reaches here with whatever was written, and that is a
+  // caller's error whatever the non-finite policy, never a skipped step.
+  for (const TensorSlot& s : slots) {
+    if (!s.has_grad()) continue;
+    const std::string problem = lr_and_decay_problem(o, s.lr, s.decay, s.is_double);
+    if (!problem.empty()) fail(ErrorKind::InvalidArgument, "group " + std::to_string(s.group) + ": " + problem);
+  }
   state.prev_lr.resize(group_lr.size(), 0.0);
   reduction_ = reduce(state.prev_lr, parallel);
   if (across_ranks) across_ranks(reduction_);
-  const std::string problem = out_of_range(o);
+  const std::string problem = out_of_range();
   if (problem.empty()) return Start::Update;
   if (o.non_finite() == NonFinitePolicy::Skip) {
     ++state.skipped;
@@ -62,10 +81,10 @@ CpuStep::Start CpuStep::begin(HyperState& state, const StepOptions& o, const Par
                                  " (nothing was changed; set non_finite to skip to drop such steps)");
 }
 
-// Why this step would store something non-finite, or "" when it cannot: a NaN or Inf
-// gradient, a gradient too large for its tensor's second moment, or an lr that could carry a
-// parameter past its type's range. Formatted only when refusing.
-std::string CpuStep::out_of_range(const StepOptions& o) const {
+// Why this step's gradients would store something non-finite, or "" when they cannot: a NaN
+// or Inf gradient, or one too large for its tensor's second moment (whose square is not finite
+// in the state's type). Formatted only when refusing. The non-finite policy applies to these.
+std::string CpuStep::out_of_range() const {
   const Reduction& r = reduction_;
   bool finite = std::isfinite(r.sq_norm);
   for (double dot : r.scaled_dot) finite = finite && std::isfinite(dot);
@@ -78,19 +97,6 @@ std::string CpuStep::out_of_range(const StepOptions& o) const {
     return "the gradient of parameter " + std::to_string(r.worst_slot) + " holds an element of magnitude " +
            format_number(r.worst_grad, 3) + ", above " + format_number(gradient_limit(s.is_double), 3) +
            ", the largest whose square its " + type_of(s) + " second moment can hold";
-  }
-  const double lr_max[2] = {lr_limit(o, false), lr_limit(o, true)};  // float, double
-  for (size_t i = 0; i < slots.size(); ++i) {
-    const TensorSlot& s = slots[i];
-    if (s.has_grad() && s.lr > lr_max[s.is_double])
-      return "parameter " + std::to_string(i) + " would step with lr " + format_number(s.lr, 3) + ", above " +
-             format_number(lr_max[s.is_double], 3) + ", the largest that keeps a " + type_of(s) +
-             " parameter finite for any gradient within range at these bounds and eps";
-    // p (1 - lr wd) is no larger than p only while lr wd <= 2: above, the decay itself grows
-    // every parameter at every step, and the lr bound above no longer holds.
-    if (s.has_grad() && s.decay > kDecayLimit)
-      return "parameter " + std::to_string(i) + " would decay with lr x weight_decay = " + format_number(s.decay, 3) +
-             ", above " + format_number(kDecayLimit, 3) + ", where the decay grows the parameter at every step";
   }
   return "";
 }

@@ -35,7 +35,9 @@ class CpuStep {
   };
 
   // The spec's step 1: pass 1 over all slots and the finiteness check. Throws
-  // mada::Error(NonFinite) under the error policy; changes nothing but state.skipped.
+  // mada::Error(InvalidArgument) for a slot's lr or decay out of range (whatever the policy),
+  // mada::Error(NonFinite) for a gradient out of range under the error policy; changes nothing
+  // but state.skipped.
   Start begin(HyperState& state, const StepOptions& o, const Parallel& parallel);
 
   // Steps 2-6: the hyper step (from the second update on), then pass 2 with the clipped
@@ -50,7 +52,7 @@ class CpuStep {
     int32_t slot;
     int64_t begin, end;
   };
-  std::string out_of_range(const StepOptions& o) const;
+  std::string out_of_range() const;
   void plan_blocks();
   Reduction reduce(const std::vector<double>& prev_lr, const Parallel& parallel);
   void update(const StepScalars<double>& scalars, double grad_scale, Mode mode, const Parallel& parallel);

@@ -28,6 +28,14 @@ constexpr int kLanes = 8;
 // then took twice as long; rounding inside the float loop instead was slower still).
 constexpr int64_t kTile = 512;
 
+// A float row to bfloat16 as to_bfloat16 rounds it. A variant with a conversion instruction
+// defines its own of the same bits before it includes this file (loops_avx512.cpp).
+#ifndef MADA_LOOPS_STORE_BFLOAT16
+void store_bfloat16(const float* in, BFloat16* out, int64_t len) {
+  for (int64_t i = 0; i < len; ++i) out[i] = to_bfloat16(in[i]);
+}
+#endif
+
 template <typename T, bool kWithDerivatives>
 void accumulate(const int64_t count, const int64_t stride, const T* __restrict g, const T* __restrict d,
                 double (&acc)[kNormPartial + 1][kLanes], double (&amax)[kLanes]) {
@@ -152,7 +160,11 @@ void update_range(const StepScalars<T>& k, T grad_scale, const TensorSlot& s, in
                                          tile[3], tile[4], tile[5]);
       for (size_t q = 0; q < kCoefficientCount; ++q) {
         D* const out = d_at(static_cast<int64_t>(q)) + start;
-        for (int64_t i = 0; i < len; ++i) out[i] = DerivativeStore<T, D>::store(tile[q][i]);
+        if constexpr (std::is_same_v<T, float> && std::is_same_v<D, BFloat16>) {
+          store_bfloat16(tile[q], out, len);
+        } else {
+          for (int64_t i = 0; i < len; ++i) out[i] = DerivativeStore<T, D>::store(tile[q][i]);
+        }
       }
     }
   }

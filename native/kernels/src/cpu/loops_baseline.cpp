@@ -4,7 +4,7 @@
 namespace mada::kernels {
 
 const CpuLoops& baseline_loops() {
-  static const CpuLoops table{"baseline", reduce_block, update_slot_block};
+  static const CpuLoops table{"baseline", reduce_block, update_slot_block, store_bfloat16};
   return table;
 }
 

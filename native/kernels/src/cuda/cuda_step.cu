@@ -424,13 +424,9 @@ void CudaStep::step(const std::vector<DeviceSlot>& slots, const std::vector<doub
                                          " parameter groups, with one lr and one decay each");
   const bool paper = s.options.mode() == Mode::Paper;
   const bool compact = s.options.compact_state();
-  const double lr_max = lr_limit(s.options, false);
   for (size_t g = 0; g < lr.size(); ++g) {
-    if (!(std::isfinite(lr[g]) && lr[g] >= 0.0 && lr[g] <= lr_max && std::isfinite(decay[g]) && decay[g] >= 0.0 &&
-          decay[g] <= kDecayLimit))
-      fail(ErrorKind::InvalidArgument, "group " + std::to_string(g) + " steps with lr " + std::to_string(lr[g]) +
-                                           " and lr x weight decay " + std::to_string(decay[g]) +
-                                           ", outside [0, " + std::to_string(lr_max) + "] and [0, 2]");
+    const std::string problem = lr_and_decay_problem(s.options, lr[g], decay[g], false);
+    if (!problem.empty()) fail(ErrorKind::InvalidArgument, "group " + std::to_string(g) + ": " + problem);
   }
   s.ranges.clear();
   for (size_t i = 0; i < slots.size(); ++i) {
@@ -445,9 +441,16 @@ void CudaStep::step(const std::vector<DeviceSlot>& slots, const std::vector<doub
     const auto bytes = static_cast<uintptr_t>(element_bytes(x.type));
     if (reinterpret_cast<uintptr_t>(x.p) % bytes != 0 || reinterpret_cast<uintptr_t>(x.g) % bytes != 0)
       fail(ErrorKind::InvalidArgument, name + " or its gradient is not aligned to its element type");
-    s.ranges.add(x.p, static_cast<uint64_t>(x.numel) * bytes);
+    s.ranges.add(x.p, static_cast<uint64_t>(x.numel) * bytes, i);
   }
   s.ranges.require_disjoint();
+  for (size_t i = 0; i < slots.size(); ++i) {
+    const DeviceSlot& x = slots[i];
+    if (x.g != nullptr &&
+        s.ranges.gradient_overlap(x.g, static_cast<uint64_t>(x.numel) * element_bytes(x.type), i) >= 0)
+      fail(ErrorKind::InvalidArgument, "the gradient of device parameter " + std::to_string(i) +
+                                           " overlaps another parameter's memory, or its own shifted");
+  }
   if (slots.empty()) return;
 
   // The slot table and the chunk plan go to the device only when they change.

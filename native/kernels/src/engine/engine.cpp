@@ -1,7 +1,9 @@
 #include "engine.h"
 
+#include "../cpu/loop_table.h"
 #include "../cpu/thread_pool.h"
 #include "../math/hyper_step.h"
+#include "../step/range_limits.h"
 
 #include <mada/error.h>
 
@@ -17,21 +19,20 @@ namespace mada::kernels {
 namespace {
 
 // m, v, vbar, n, mL, the six D rows, and gprev in paper mode.
-constexpr int kRowsWithoutGprev = 5 + static_cast<int>(kCoefficientCount);
+constexpr size_t kRowsBeforeDerivatives = 5;  // m, v, vbar, n, mL
+constexpr int kRowsWithoutGprev = static_cast<int>(kRowsBeforeDerivatives + kCoefficientCount);
 constexpr size_t kAlignment = 64;  // a cache line, and enough for any vector load
 
 }  // namespace
 
 std::string Engine::parameter_name(size_t index) { return "parameter " + std::to_string(index); }
 
-void Engine::check_group_scalars(double lr, double weight_decay) {
-  StepOptions(lr).weight_decay(weight_decay).validate_group();
-}
 
 void Engine::FreeAligned::operator()(void* p) const { std::free(p); }
 
 Engine::Engine(const StepOptions& options) : options_(options), threads_(default_thread_count()) {
   options_.validate();
+  active_loops();  // a MADA_CPU_KERNEL naming no variant, or a missing one, is refused here
   hyper_.q = project(options_.q0(), options_);
 }
 
@@ -42,14 +43,30 @@ size_t Engine::derivative_bytes(const Parameter& p) const {
   return (bytes + 7) / 8 * 8;  // gprev after the derivatives stays aligned for float64
 }
 
+void Engine::zero_padding(const Parameter& p) const {
+  // The derivative rows follow m, v, vbar, n and mL (bind_state); their padding ends them.
+  const size_t used = kCoefficientCount * static_cast<size_t>(p.numel) * derivative_element_size(p);
+  char* derivatives = p.state.get() + kRowsBeforeDerivatives * static_cast<size_t>(p.numel) * element_size(p);
+  std::memset(derivatives + used, 0, derivative_bytes(p) - used);
+}
+
+size_t Engine::max_saved_bytes() const {
+  // The header and per-group fields of engine_state_io.cpp, generously, and every state.
+  size_t bytes = 256 + groups_.size() * 64;
+  for (const Parameter& p : params_) bytes += 64 + state_bytes(p);
+  return bytes;
+}
+
 size_t Engine::state_bytes(const Parameter& p) const {
   const size_t other_rows = static_cast<size_t>(state_rows()) - kCoefficientCount;
   return other_rows * static_cast<size_t>(p.numel) * element_size(p) + derivative_bytes(p);
 }
 
 void Engine::add_group(const int64_t* numels, size_t count, bool is_double, double lr, double weight_decay) {
-  if (numels == nullptr && count != 0) fail(ErrorKind::InvalidArgument, "numels is NULL");
-  check_group_scalars(lr, weight_decay);
+  // As mada::Mada and torch's optimizers: a group without parameters is a caller's mistake.
+  if (count == 0) fail(ErrorKind::InvalidArgument, "a parameter group needs at least one parameter");
+  if (numels == nullptr) fail(ErrorKind::InvalidArgument, "numels is NULL");
+  check_group_scalars(options_, lr, weight_decay, is_double, groups_.size(), ErrorKind::InvalidArgument);
   const size_t elem = is_double ? 8 : 4;  // an upper bound of the bytes per state element
   const size_t rows = static_cast<size_t>(state_rows());
   for (size_t i = 0; i < count; ++i) {
@@ -68,11 +85,16 @@ void Engine::add_group(const int64_t* numels, size_t count, bool is_double, doub
   groups_.push_back(Group{lr, weight_decay, is_double});
   try {
     params_.reserve(params_.size() + count);
-    for (Parameter& p : added) {
+    for (size_t i = 0; i < added.size(); ++i) {
+      Parameter& p = added[i];
       const size_t rounded = (state_bytes(p) + kAlignment - 1) / kAlignment * kAlignment;
       void* memory = std::aligned_alloc(kAlignment, rounded);
-      if (memory == nullptr) throw std::bad_alloc();
+      if (memory == nullptr)
+        fail(ErrorKind::OutOfMemory, "out of memory: " + std::to_string(rounded) +
+                                         " bytes of optimizer state for new parameter " + std::to_string(i) +
+                                         " could not be allocated; nothing was added");
       p.state.reset(static_cast<char*>(memory));
+      zero_padding(p);
     }
     ranges_.reserve(params_.size() + count);
     step_.slots.reserve(params_.size() + count);
@@ -93,7 +115,7 @@ double Engine::lr(size_t group) const {
 
 void Engine::set_lr(size_t group, double lr) {
   const double wd = weight_decay(group);  // checks the index
-  check_group_scalars(lr, wd);
+  check_group_scalars(options_, lr, wd, groups_[group].is_double, group, ErrorKind::InvalidArgument);
   groups_[group].lr = lr;
 }
 
@@ -103,7 +125,7 @@ double Engine::weight_decay(size_t group) const {
 }
 
 void Engine::set_weight_decay(size_t group, double weight_decay) {
-  check_group_scalars(lr(group), weight_decay);
+  check_group_scalars(options_, lr(group), weight_decay, groups_[group].is_double, group, ErrorKind::InvalidArgument);
   groups_[group].weight_decay = weight_decay;
 }
 
@@ -123,7 +145,7 @@ void Engine::set_coefficients(const Coefficients& q) {
 void Engine::bind_state(TensorSlot& slot, const Parameter& p, const char* saved) const {
   char* base = const_cast<char*>(saved);  // slots are mutable; a checked load only reads
   const size_t row = static_cast<size_t>(p.numel) * element_size(p);
-  void** rows[] = {&slot.m, &slot.v, &slot.vbar, &slot.n, &slot.mL};
+  void** rows[kRowsBeforeDerivatives] = {&slot.m, &slot.v, &slot.vbar, &slot.n, &slot.mL};
   for (size_t r = 0; r < std::size(rows); ++r) *rows[r] = base + r * row;
   slot.d = base + std::size(rows) * row;  // kCoefficientCount rows
   slot.compact = options_.compact_state();
@@ -144,9 +166,18 @@ void Engine::check_step_input(void* const* params, const void* const* grads, siz
     if (reinterpret_cast<uintptr_t>(params[i]) % align != 0 ||
         (grads[i] != nullptr && reinterpret_cast<uintptr_t>(grads[i]) % align != 0))
       fail(ErrorKind::InvalidArgument, parameter_name(i) + " or its gradient is not aligned to its element type");
-    ranges_.add(params[i], static_cast<uint64_t>(params_[i].numel) * align);
+    ranges_.add(params[i], static_cast<uint64_t>(params_[i].numel) * align, i);
   }
   ranges_.require_disjoint();
+  for (size_t i = 0; i < count; ++i) {
+    if (grads[i] == nullptr) continue;
+    const auto other = ranges_.gradient_overlap(grads[i], static_cast<uint64_t>(params_[i].numel) * element_size(params_[i]), i);
+    if (other >= 0)
+      fail(ErrorKind::InvalidArgument, "the gradient of " + parameter_name(i) + " overlaps the memory of " +
+                                           (static_cast<size_t>(other) == i ? "its own parameter, shifted"
+                                                                            : parameter_name(static_cast<size_t>(other))) +
+                                           "; a gradient must be a buffer of its own or exactly its parameter's");
+  }
 }
 
 void Engine::step(void* const* params, const void* const* grads, size_t count) {

@@ -43,6 +43,8 @@ class Engine {
   // The whole state in an envelope; load() checks it all against this engine, then commits.
   std::string save() const;
   void load(const char* data, size_t size);
+  // An upper bound of save().size(): a file larger than this cannot be this engine's state.
+  size_t max_saved_bytes() const;
 
  private:
   struct Group {
@@ -61,14 +63,14 @@ class Engine {
   };
 
   static std::string parameter_name(size_t index);
-  // lr and weight decay of a group are finite and >= 0 (mada::Error(InvalidArgument)).
-  static void check_group_scalars(double lr, double weight_decay);
   int state_rows() const;
   size_t element_size(const Parameter& p) const { return groups_[p.group].is_double ? 8 : 4; }
   size_t derivative_element_size(const Parameter& p) const { return options_.compact_state() ? 2 : element_size(p); }
   // The six derivative rows, rounded up to 8 bytes.
   size_t derivative_bytes(const Parameter& p) const;
   size_t state_bytes(const Parameter& p) const;
+  // The bytes that round the derivative rows up to 8, zero: a save is a function of the state.
+  void zero_padding(const Parameter& p) const;
   // Points slot's state buffers at the rows starting at base (p's own state, or saved rows
   // being checked before a load).
   void bind_state(TensorSlot& slot, const Parameter& p, const char* base) const;

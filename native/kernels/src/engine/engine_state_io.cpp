@@ -8,6 +8,7 @@
 #include "../io/byte_stream.h"
 #include "../io/envelope.h"
 #include "../step/loaded_state.h"
+#include "../step/range_limits.h"
 
 #include <mada/error.h>
 
@@ -68,6 +69,8 @@ void Engine::load(const char* data, size_t size) {
     fail(ErrorKind::Checkpoint, "engine state format " + std::to_string(format) + " is not a supported format (1 or " +
                                     std::to_string(kFormat) + ")");
   const uint32_t mode = r.get<uint32_t>("the header");
+  if (mode > 1) fail(ErrorKind::Checkpoint, "engine state is corrupt: its mode field holds " + std::to_string(mode) +
+                                                ", neither paper (0) nor reference (1)");
   if (mode != static_cast<uint32_t>(options_.mode()))
     fail(ErrorKind::Checkpoint, std::string("engine state was saved in ") + (mode == 0 ? "paper" : "reference") +
                                     " mode, this engine runs in the other mode");
@@ -96,12 +99,9 @@ void Engine::load(const char* data, size_t size) {
       fail(ErrorKind::Checkpoint, "group " + std::to_string(g) + " holds " + (is_double ? "float64" : "float32") +
                                       " parameters in the engine state, " + (groups_[g].is_double ? "float64" : "float32") +
                                       " in this engine");
-    try {
-      check_group_scalars(lr, wd);
-      check_group_scalars(prev, 0.0);
-    } catch (const Error& e) {
-      fail(ErrorKind::Checkpoint, "engine state group " + std::to_string(g) + ": " + e.what());
-    }
+    std::string problem = group_scalars_problem(options_, lr, wd, is_double);
+    if (problem.empty()) problem = lr_and_decay_problem(options_, prev, 0.0, is_double);  // the last step's lr
+    if (!problem.empty()) fail(ErrorKind::Checkpoint, "engine state group " + std::to_string(g) + ": " + problem);
     new_groups.push_back(Group{lr, wd, is_double});
     hyper.prev_lr.push_back(prev);
   }
@@ -129,12 +129,15 @@ void Engine::load(const char* data, size_t size) {
     }
   }
   r.expect_end();
-  check_loaded_hyper(hyper, options_);
+  check_loaded_hyper(hyper, options_, hyper_.q);
 
   // Commit.
   for (size_t i = 0; i < params_.size(); ++i) {
     params_[i].has_state = states[i] != nullptr;
-    if (states[i] != nullptr) std::memcpy(params_[i].state.get(), states[i], state_bytes(params_[i]));
+    if (states[i] != nullptr) {
+      std::memcpy(params_[i].state.get(), states[i], state_bytes(params_[i]));
+      zero_padding(params_[i]);  // whatever an earlier version left there
+    }
   }
   groups_ = std::move(new_groups);
   hyper_ = std::move(hyper);

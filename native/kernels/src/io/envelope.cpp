@@ -46,6 +46,9 @@ Payload unseal(const char* magic, const char* data, size_t size) {
                                     " follow it");
   if (get_le(data + kMagicSize + 8, 4) != crc32(data + kHeader, length))
     fail(ErrorKind::Checkpoint, "checkpoint is corrupt: its CRC32 does not match its contents");
+  // Reserved for a later format, which will say what it means; today's writers leave it zero.
+  if (get_le(data + kMagicSize + 12, 4) != 0)
+    fail(ErrorKind::Checkpoint, "checkpoint is corrupt or of a later version: its reserved header bytes are not zero");
   return {data + kHeader, static_cast<size_t>(length)};
 }
 

@@ -30,7 +30,7 @@ bool all_within(const void* data, int64_t count, double low, double high) {
 
 }  // namespace
 
-void check_loaded_hyper(const HyperState& hyper, const StepOptions& options) {
+void check_loaded_hyper(const HyperState& hyper, const StepOptions& options, const Coefficients& held) {
   if (hyper.t < 0 || hyper.skipped < 0) fail(ErrorKind::Checkpoint, "checkpoint has a negative step count");
   for (std::size_t k = 0; k < kCoefficientCount; ++k) {
     const double q = hyper.q[k], low = options.lower()[k], high = options.upper()[k];
@@ -38,6 +38,11 @@ void check_loaded_hyper(const HyperState& hyper, const StepOptions& options) {
       fail(ErrorKind::Checkpoint, std::string("checkpoint coefficient ") + kCoefficientNames[k] + " = " +
                                       format_number(q) + " is outside its bounds [" + format_number(low) + ", " +
                                       format_number(high) + "]");
+    if (!options.learns(static_cast<Coefficient>(k)) && q != held[k])
+      fail(ErrorKind::Checkpoint, std::string("checkpoint coefficient ") + kCoefficientNames[k] + " = " +
+                                      format_number(q) + " differs from " + format_number(held[k]) +
+                                      ", which this optimizer holds fixed (it does not learn " + kCoefficientNames[k] +
+                                      "): a state of another optimizer or preset");
     if (!std::isfinite(hyper.h[k]))
       fail(ErrorKind::Checkpoint, std::string("checkpoint hypergradient of ") + kCoefficientNames[k] + " is not finite");
   }

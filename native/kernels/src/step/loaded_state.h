@@ -15,7 +15,9 @@ namespace mada::kernels {
 // Counts >= 0; coefficients within the options' bounds (every hyper step projects onto them,
 // and a state of step 0 uses its q unprojected); hypergradient finite; gradient norm and
 // previous learning rates finite and >= 0. Checkpoint error naming what is wrong otherwise.
-void check_loaded_hyper(const HyperState& hyper, const StepOptions& options);
+// A coefficient the options do not learn must equal `held`, the loading optimizer's own: a
+// load never moves a fixed point (a Lion's gamma = 0 stays 0 whatever state it is given).
+void check_loaded_hyper(const HyperState& hyper, const StepOptions& options, const Coefficients& held);
 
 // Every state buffer of slot finite and within what updates with gradients inside
 // gradient_limit (range_limits.h) can produce, the bounds the next step's range check relies on:

@@ -5,9 +5,13 @@
 
 #include <mada/step_options.h>
 
+#include <mada/error.h>
+
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <limits>
+#include <string>
 
 namespace mada::kernels {
 
@@ -37,5 +41,18 @@ inline double lr_limit(const StepOptions& o, bool is_double) {
 // The largest lr x weight_decay a group may step with: the decoupled decay p (1 - lr wd) keeps
 // |p| from growing only while |1 - lr wd| <= 1.
 inline constexpr double kDecayLimit = 2.0;
+
+// The one check of a group's scalars, wherever they enter (a group added, an lr or weight
+// decay set, a state loaded) and wherever a front hands them to a step: why a group may not
+// step with this lr and this product lr x weight_decay on parameters of this storage type, or
+// "" when it may. Both finite and >= 0, lr <= lr_limit, the product <= kDecayLimit.
+std::string lr_and_decay_problem(const StepOptions& o, double lr, double decay, bool is_double);
+
+// The same for a learning rate and a weight decay as a caller gives them.
+std::string group_scalars_problem(const StepOptions& o, double lr, double weight_decay, bool is_double);
+
+// mada::Error(kind), "group <index>: <problem>", when group_scalars_problem finds one.
+void check_group_scalars(const StepOptions& o, double lr, double weight_decay, bool is_double, size_t group,
+                         ErrorKind kind);
 
 }  // namespace mada::kernels
