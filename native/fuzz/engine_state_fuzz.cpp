@@ -43,8 +43,13 @@ struct Layout {
     return e;
   }
 
-  // A step with finite gradients; a refusal is fine, a parameter not finite afterwards is not.
+  // A step with finite gradients from the same parameters every time (so an input's outcome
+  // does not depend on the inputs before it); a refusal is fine, a parameter not finite
+  // afterwards is not. (Over many steps an lr near its limit can still carry parameters past
+  // the range: each step moves them by up to a quarter of it. That is divergence, not a
+  // stored non-finite value.)
   void step(mada_engine* e) {
+    x = {std::vector<float>(5, 0.5f), std::vector<float>(3, -0.25f)};
     std::vector<std::vector<float>> g = x;
     for (auto& row : g)
       for (float& v : row) v = 0.5f * v + 0.1f;

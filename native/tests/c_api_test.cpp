@@ -248,6 +248,17 @@ TEST(CApi, CallerErrorsAreNotReportedAsBugs) {
   EXPECT_EQ(mada_model_create(&wide, data, &model), MADA_ERROR_INVALID_ARGUMENT);
   EXPECT_NE(last_error().find("width = 9223372036854775806"), std::string::npos) << last_error();
   EXPECT_EQ(model, nullptr);
+  // The trainer's loader reads regular files only, as every loader does.
+  mada_model_options small{MADA_MODEL_MLP, 16, 0, 0, 1};
+  ASSERT_EQ(mada_model_create(&small, data, &model), MADA_OK) << last_error();
+  mada_trainer_options to;
+  ASSERT_EQ(mada_trainer_options_default(&to), MADA_OK);
+  mada_trainer* trainer = nullptr;
+  ASSERT_EQ(mada_trainer_create(model, data, &to, &trainer), MADA_OK) << last_error();
+  EXPECT_EQ(mada_trainer_load(trainer, "/dev/zero"), MADA_ERROR_IO);
+  EXPECT_NE(last_error().find("'/dev/zero': not a regular file"), std::string::npos) << last_error();
+  mada_trainer_destroy(trainer);
+  mada_model_destroy(model);
   mada_dataset_destroy(data);
 
   const std::string dir = ::testing::TempDir();

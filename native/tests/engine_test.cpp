@@ -539,6 +539,30 @@ TEST(EngineInput, AGradientOverlappingAParameterIsRefused) {
   }
 }
 
+// The running mean of the second moment, (v + (t-1) vbar) / t, overflowed in (t-1) vbar for a
+// vbar within the bounds a loaded state may hold once t grew, and stored Inf (found by the
+// engine-state fuzzer). Now computed as a convex combination: the step stays finite.
+TEST(EngineState, ALargeSecondMomentAtALateStepStaysFinite) {
+  EngineRun run;
+  for (int i = 0; i < 3; ++i) ASSERT_OK(run.step());
+  const std::string good = run.saved();
+  const auto payload = mada::kernels::unseal("MADAENG1", good.data(), good.size());
+  std::string state(payload.data, payload.size);
+  constexpr size_t kT = 12, kParam0Vbar = 132 + 8 + 28 + 8 + 17 + 2 * 50 * sizeof(float);
+  const int64_t late = int64_t{1} << 42;
+  std::memcpy(&state[kT], &late, sizeof late);
+  for (size_t j = 0; j < 50; ++j) {
+    const float vbar = 9e37f;  // below the 18 x limit^2 = 9.6e37 a loaded float32 vbar may hold
+    std::memcpy(&state[kParam0Vbar + j * sizeof(float)], &vbar, sizeof vbar);
+  }
+  ASSERT_OK(load_state(run.engine.get(), mada::kernels::seal("MADAENG1", state)));
+  ASSERT_OK(run.step());
+  for (const auto& x : run.x)
+    for (float v : x) ASSERT_TRUE(std::isfinite(v));
+  EngineRun twin;  // what the step stored is finite: a fresh engine loads it
+  EXPECT_EQ(load_state(twin.engine.get(), run.saved()), MADA_OK) << last_error();
+}
+
 // Loaders read regular files of a size valid content can have: /dev/zero was read until memory
 // ran out, a pipe would block. Each is an Io error naming the path, and changes nothing.
 TEST(EngineState, ALoaderRefusesWhatIsNotAFileOfAValidSize) {

@@ -111,7 +111,9 @@ MADA_HOST_DEVICE void update_element(const StepScalars<T>& k, T g, T gprev_old, 
   const T n = k.beta3 * n_old + (one - k.beta3) * dg;
   const T mL = k.lion_beta2 * s.mL + (one - k.lion_beta2) * g;
   const T u = k.lion_beta1 * mL + (one - k.lion_beta1) * g;
-  const T vbar = (v + (k.t - one) * vbar_old) * k.inv_t;
+  // The spec's (v + (t-1) vbar_old) / t as a convex combination: (t-1) vbar_old overflowed for
+  // a second moment within range once t grew (the engine-state fuzzer found it: Inf stored).
+  const T vbar = k.inv_t * v + (one - k.inv_t) * vbar_old;
 
   const T mhat = m * k.inv_bias1;
   const T vmix = k.rho * v + (one - k.rho) * vbar;
