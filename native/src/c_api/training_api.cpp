@@ -77,12 +77,8 @@ mada_trainer_options to_c(const mada::TrainerOptions& t) {
   return o;
 }
 
-}  // namespace
-
-namespace {
-
-// Outside extern "C": a C++ helper, not a symbol of the C ABI.
-// The trainer's optimizer as MADA, or an error naming what it is instead.
+// The trainer's optimizer as MADA, or an error naming what it is instead (a C++ helper: outside
+// extern "C", so not a symbol of the C ABI).
 const mada::Mada& mada_of(const mada_trainer* trainer) {
   require_non_null(trainer, "trainer");
   const auto* mada = dynamic_cast<const mada::Mada*>(&trainer->trainer->optimizer());
@@ -196,7 +192,6 @@ mada_status mada_trainer_step_count(const mada_trainer* trainer, int64_t* out) n
     *out = trainer->trainer->step_count();
   });
 }
-
 
 mada_status mada_trainer_coefficients(const mada_trainer* trainer, mada_coefficients* out) noexcept {
   return guarded_torch([&] {

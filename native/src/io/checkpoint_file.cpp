@@ -17,9 +17,9 @@ void write_checkpoint(kernels::RecordWriter& records, const std::string& path) {
   kernels::write_file_atomically(path, seal_checkpoint(records));
 }
 
-uint64_t max_checkpoint_bytes(uint64_t tensors, uint64_t elements, uint64_t rows) {
+uint64_t max_checkpoint_bytes(uint64_t tensors, uint64_t elements) {
   // Each record: a name of a few dozen characters, its type, rank and shape; 8 bytes per element.
-  constexpr uint64_t kRecord = 512, kElement = 8, kFixed = 64 * 1024;
+  constexpr uint64_t kRecord = 512, kElement = 8, kFixed = 64 * 1024, rows = 12;
   return kFixed + (rows + 1) * (tensors * kRecord + elements * kElement);
 }
 

@@ -18,9 +18,9 @@ inline constexpr const char* kEarlierCheckpointMagic = "MADACKP1";
 std::string seal_checkpoint(kernels::RecordWriter& records);
 
 // An upper bound of the size of a checkpoint of `tensors` tensors of `elements` elements in
-// all, each with up to `rows` state rows of its own (mada::Mada keeps 12 per parameter): a file
-// larger than this cannot be a valid checkpoint of them, and is refused before it is read.
-uint64_t max_checkpoint_bytes(uint64_t tensors, uint64_t elements, uint64_t rows);
+// all, with any optimizer's state beside them (at most 12 rows per element, mada::Mada's): a
+// file larger than this cannot be a valid checkpoint of them, and is refused before it is read.
+uint64_t max_checkpoint_bytes(uint64_t tensors, uint64_t elements);
 // Atomic: a temporary file in the same folder, renamed over path.
 void write_checkpoint(kernels::RecordWriter& records, const std::string& path);
 

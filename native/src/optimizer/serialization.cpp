@@ -171,10 +171,8 @@ void MadaStateIo::load(Mada& optimizer, TensorReader& in) {
   loaded.prev_lr.assign(prev.data_ptr<double>(), prev.data_ptr<double>() + groups);
   kernels::check_loaded_hyper(loaded, o.step(), hyper.q);
   for (int64_t gi = 0; gi < groups; ++gi) {
-    const bool is_double = detail::group_is_double(param_groups[gi]);
-    std::string problem =
-        kernels::group_scalars_problem(o.step(), lrs[gi].item<double>(), decays[gi].item<double>(), is_double);
-    if (problem.empty()) problem = kernels::lr_and_decay_problem(o.step(), loaded.prev_lr[gi], 0.0, is_double);
+    const std::string problem = kernels::loaded_group_problem(o.step(), lrs[gi].item<double>(), decays[gi].item<double>(),
+                                                              loaded.prev_lr[gi], detail::group_is_double(param_groups[gi]));
     if (!problem.empty())
       fail(ErrorKind::Checkpoint, "checkpoint parameter group " + std::to_string(gi) + ": " + problem);
   }
@@ -231,7 +229,7 @@ void load_checkpoint(Mada& optimizer, const std::string& path) {
   for (const auto& group : optimizer.param_groups())
     for (const auto& p : group.params()) ++tensors, elements += static_cast<uint64_t>(p.numel());
   const auto checkpoint =  // its errors name the path
-      detail::CheckpointReader::open(path, detail::max_checkpoint_bytes(tensors, elements, 12));
+      detail::CheckpointReader::open(path, detail::max_checkpoint_bytes(tensors, elements));
   try {
     load_records(optimizer, checkpoint);
   } catch (const Error& e) {

@@ -373,9 +373,8 @@ void Trainer::load(const std::string& path) {
 Trainer::Loaded Trainer::read(const std::string& path) {
   uint64_t tensors = 0, elements = 0;
   for (const auto& t : model_tensors(*model_)) ++tensors, elements += static_cast<uint64_t>(t.numel());
-  // Any optimizer's state: MADA's 12 rows per parameter is the most.
   const auto checkpoint =  // its errors name the path
-      detail::CheckpointReader::open(path, detail::max_checkpoint_bytes(tensors, elements, 12));
+      detail::CheckpointReader::open(path, detail::max_checkpoint_bytes(tensors, elements));
   const std::string what = "'" + path + "'";
   try {
     detail::RecordTensorReader top(checkpoint.records()), model(checkpoint.records(), "model."),

@@ -48,13 +48,8 @@ mada_status mada_cpu_kernel(char* buffer, size_t capacity, size_t* length) noexc
   return guarded([&] {
     require_non_null(length, "length");
     const char* name = mada::kernels::active_loops().name;
-    const size_t n = std::strlen(name);
-    *length = n;
-    if (buffer != nullptr && capacity > 0) {
-      const size_t copied = n < capacity - 1 ? n : capacity - 1;
-      std::memcpy(buffer, name, copied);
-      buffer[copied] = '\0';
-    }
+    *length = std::strlen(name);
+    mada::c_api::copy_truncated(name, *length, buffer, capacity);
   });
 }
 

@@ -49,6 +49,13 @@ mada_status status_of_current_exception() noexcept {
   }
 }
 
+void copy_truncated(const char* text, size_t length, char* buffer, size_t capacity) noexcept {
+  if (buffer == nullptr || capacity == 0) return;
+  const size_t n = length < capacity - 1 ? length : capacity - 1;
+  std::memcpy(buffer, text, n);
+  buffer[n] = '\0';
+}
+
 void require_non_null(const void* p, const char* argument) {
   if (p == nullptr) fail(ErrorKind::InvalidArgument, std::string(argument) + " is NULL");
 }
@@ -61,11 +68,7 @@ uint32_t mada_kernels_abi_version(void) noexcept { return MADA_KERNELS_ABI_VERSI
 
 size_t mada_last_error(char* buffer, size_t capacity) noexcept {
   const std::string& message = mada::c_api::last_error;
-  if (buffer != nullptr && capacity > 0) {
-    const size_t n = message.size() < capacity - 1 ? message.size() : capacity - 1;
-    std::memcpy(buffer, message.data(), n);
-    buffer[n] = '\0';
-  }
+  mada::c_api::copy_truncated(message.data(), message.size(), buffer, capacity);
   return message.size();
 }
 

@@ -40,6 +40,10 @@ int c_enum(const E& value) noexcept {
   return raw;
 }
 
+// Copies text (length bytes) into a caller's buffer as the C ABI copies strings: truncated to
+// capacity - 1 bytes and NUL-terminated; nothing when buffer is NULL or capacity is 0.
+void copy_truncated(const char* text, size_t length, char* buffer, size_t capacity) noexcept;
+
 // Throws mada::Error(InvalidArgument) naming the argument when p is null.
 void require_non_null(const void* p, const char* argument);
 

@@ -29,11 +29,13 @@ constexpr int kLanes = 8;
 constexpr int64_t kTile = 512;
 
 // A float row to bfloat16 as to_bfloat16 rounds it. A variant with a conversion instruction
-// defines its own of the same bits before it includes this file (loops_avx512.cpp).
-#ifndef MADA_LOOPS_STORE_BFLOAT16
-void store_bfloat16(const float* in, BFloat16* out, int64_t len) {
+// defines its own store_bfloat16 of the same bits before it includes this file, and falls back
+// on store_bfloat16_portable (loops_avx512.cpp).
+void store_bfloat16_portable(const float* in, BFloat16* out, int64_t len) {
   for (int64_t i = 0; i < len; ++i) out[i] = to_bfloat16(in[i]);
 }
+#ifndef MADA_LOOPS_STORE_BFLOAT16
+void store_bfloat16(const float* in, BFloat16* out, int64_t len) { store_bfloat16_portable(in, out, len); }
 #endif
 
 template <typename T, bool kWithDerivatives>

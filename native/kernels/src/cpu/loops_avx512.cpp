@@ -14,13 +14,17 @@
 
 #include <cstdint>
 
+#if defined(__AVX512BF16__)
+#define MADA_LOOPS_STORE_BFLOAT16 1
 namespace mada::kernels {
 namespace {
 
-#if defined(__AVX512BF16__)
+void store_bfloat16_portable(const float* in, BFloat16* out, int64_t len);  // loops.h
+
 bool native_bfloat16 = false;  // set once by avx512_loops(), before any step uses the table
 
-void store_bfloat16_native(const float* in, BFloat16* out, int64_t len) {
+void store_bfloat16(const float* in, BFloat16* out, int64_t len) {
+  if (!native_bfloat16) return store_bfloat16_portable(in, out, len);
   int64_t i = 0;
   for (; i + 16 <= len; i += 16) {
     const __m512 x = _mm512_loadu_ps(in + i);
@@ -36,18 +40,12 @@ void store_bfloat16_native(const float* in, BFloat16* out, int64_t len) {
         if (special >> l & 1u) out[i + l] = to_bfloat16(in[i + l]);
     }
   }
-  for (; i < len; ++i) out[i] = to_bfloat16(in[i]);
+  store_bfloat16_portable(in + i, out + i, len - i);
 }
-
-void store_bfloat16(const float* in, BFloat16* out, int64_t len) {
-  if (native_bfloat16) return store_bfloat16_native(in, out, len);
-  for (int64_t i = 0; i < len; ++i) out[i] = to_bfloat16(in[i]);
-}
-#define MADA_LOOPS_STORE_BFLOAT16 1
-#endif
 
 }  // namespace
 }  // namespace mada::kernels
+#endif
 
 #include "loops.h"
 
@@ -60,11 +58,8 @@ const CpuLoops* avx512_loops() {
     if (!cpu.avx512) return nullptr;
 #if defined(__AVX512BF16__)
     native_bfloat16 = cpu.avx512_bf16;
-    static const CpuLoops loops{"avx512", reduce_block,
-                                update_slot_block, store_bfloat16};
-#else
-    static const CpuLoops loops{"avx512", reduce_block, update_slot_block, store_bfloat16};
 #endif
+    static const CpuLoops loops{"avx512", reduce_block, update_slot_block, store_bfloat16};
     return &loops;
   }();
   return table;

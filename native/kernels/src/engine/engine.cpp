@@ -27,7 +27,6 @@ constexpr size_t kAlignment = 64;  // a cache line, and enough for any vector lo
 
 std::string Engine::parameter_name(size_t index) { return "parameter " + std::to_string(index); }
 
-
 void Engine::FreeAligned::operator()(void* p) const { std::free(p); }
 
 Engine::Engine(const StepOptions& options) : options_(options), threads_(default_thread_count()) {

@@ -99,8 +99,7 @@ void Engine::load(const char* data, size_t size) {
       fail(ErrorKind::Checkpoint, "group " + std::to_string(g) + " holds " + (is_double ? "float64" : "float32") +
                                       " parameters in the engine state, " + (groups_[g].is_double ? "float64" : "float32") +
                                       " in this engine");
-    std::string problem = group_scalars_problem(options_, lr, wd, is_double);
-    if (problem.empty()) problem = lr_and_decay_problem(options_, prev, 0.0, is_double);  // the last step's lr
+    const std::string problem = loaded_group_problem(options_, lr, wd, prev, is_double);
     if (!problem.empty()) fail(ErrorKind::Checkpoint, "engine state group " + std::to_string(g) + ": " + problem);
     new_groups.push_back(Group{lr, wd, is_double});
     hyper.prev_lr.push_back(prev);

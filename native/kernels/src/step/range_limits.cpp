@@ -30,6 +30,11 @@ std::string group_scalars_problem(const StepOptions& o, double lr, double weight
   return lr_and_decay_problem(o, lr, lr * weight_decay, is_double);
 }
 
+std::string loaded_group_problem(const StepOptions& o, double lr, double weight_decay, double prev_lr, bool is_double) {
+  std::string problem = group_scalars_problem(o, lr, weight_decay, is_double);
+  return problem.empty() ? lr_and_decay_problem(o, prev_lr, 0.0, is_double) : problem;
+}
+
 void check_group_scalars(const StepOptions& o, double lr, double weight_decay, bool is_double, size_t group,
                          ErrorKind kind) {
   const std::string problem = group_scalars_problem(o, lr, weight_decay, is_double);

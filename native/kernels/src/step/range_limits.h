@@ -51,6 +51,10 @@ std::string lr_and_decay_problem(const StepOptions& o, double lr, double decay, 
 // The same for a learning rate and a weight decay as a caller gives them.
 std::string group_scalars_problem(const StepOptions& o, double lr, double weight_decay, bool is_double);
 
+// The same for a group read from a saved state: its lr and weight decay, and the lr of the last
+// step, which the next hypergradient scales its sums by.
+std::string loaded_group_problem(const StepOptions& o, double lr, double weight_decay, double prev_lr, bool is_double);
+
 // mada::Error(kind), "group <index>: <problem>", when group_scalars_problem finds one.
 void check_group_scalars(const StepOptions& o, double lr, double weight_decay, bool is_double, size_t group,
                          ErrorKind kind);
